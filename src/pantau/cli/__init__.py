@@ -1,0 +1,1 @@
+"""Command line: thin Typer commands, one module per stage (parse, call a service, print)."""

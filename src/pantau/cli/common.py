@@ -1,0 +1,56 @@
+"""Helpers shared by the CLI modules: settings, the engine, printing errors and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pantau.config import Settings, get_settings
+from pantau.errors import PantauError
+from pantau.store.db import engine_for, session_scope
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def engine() -> Engine:
+    return engine_for(get_settings().db_url)
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    with session_scope(engine()) as session:
+        yield session
+
+
+def fail(error: BaseException | str, code: int = EXIT_FAILURE) -> NoReturn:
+    """Print an error for a person (no traceback) and exit with ``code``."""
+    err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn a :class:`PantauError` into a printed message and a non-zero exit code."""
+    try:
+        yield
+    except PantauError as exc:
+        fail(exc)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,1 @@
+"""Detection: rules that turn observations and model labels into acts and flags."""

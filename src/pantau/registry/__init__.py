@@ -1,0 +1,1 @@
+"""Registry: agencies, civil servants, their accounts; elections, candidates, watch lists, cues."""
