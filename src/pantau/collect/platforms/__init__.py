@@ -1,0 +1,1 @@
+"""One sub-package per platform: ``parse.py`` (pure) and ``collector.py`` (browser)."""

@@ -1,0 +1,1 @@
+"""Platform package: x."""
