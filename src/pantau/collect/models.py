@@ -138,6 +138,9 @@ class SocialAccount(Base):
     display_name: Mapped[str] = mapped_column(String(300), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text, default="")
+    avatar_url: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sec_uid: Mapped[str] = mapped_column(String(200), default="")  # TikTok API handle
     is_private: Mapped[bool | None] = mapped_column(Boolean, default=None)
     is_verified: Mapped[bool | None] = mapped_column(Boolean, default=None)
     followers_count: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -185,12 +188,14 @@ class Post(Base):
 
 
 class PostMetrics(Base):
-    """Counts are a time series: one row per observation of a post."""
+    """Counts are a time series: one row per observation of a post, at most one per run."""
 
     __tablename__ = "post_metrics"
+    __table_args__ = (UniqueConstraint("post_pk", "run_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_pk: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(Integer, default=None)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     likes: Mapped[int | None] = mapped_column(BigInteger, default=None)
     comments: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -198,6 +203,7 @@ class PostMetrics(Base):
     quotes: Mapped[int | None] = mapped_column(BigInteger, default=None)
     views: Mapped[int | None] = mapped_column(BigInteger, default=None)
     saves: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    raw_ref: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Edge(Base):

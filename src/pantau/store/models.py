@@ -11,7 +11,11 @@ from sqlalchemy import MetaData
 
 from pantau.store.db import Base
 
-MODEL_MODULES: tuple[str, ...] = ("pantau.registry.models",)
+MODEL_MODULES: tuple[str, ...] = (
+    "pantau.registry.models",
+    "pantau.collect.models",
+    "pantau.classify.models",
+)
 
 
 def load_all_models() -> MetaData:
