@@ -15,6 +15,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.registry.models",
     "pantau.collect.models",
     "pantau.classify.models",
+    "pantau.review.models",
 )
 
 
