@@ -28,6 +28,7 @@ TargetType = Literal["post", "account"]
 # so the collector can raise ``LoginWallError`` (parsers themselves never raise for it).
 WALL_LOGIN = "login_wall"
 WALL_CHALLENGE = "challenge"
+WALL_RATE_LIMIT = "rate_limited"
 
 
 @dataclass(frozen=True)
