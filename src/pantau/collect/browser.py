@@ -1,0 +1,451 @@
+"""The browser: one Chromium (Playwright, async API), one context per monitoring session.
+
+- Chromium is Debian's by default (``collect.chromium_path``) with the flags of :data:`FLAGS`.
+- Logged-in sessions' storage state (cookies) is kept ENCRYPTED at rest
+  (:class:`StorageStateVault`, Fernet, key from ``collect.storage_state_key``; a development
+  default only in development mode).
+- Images, fonts and media are blocked by route interception, except on pages opened for
+  evidence screenshots.
+- At most ``max_pages`` pages are open at once (a semaphore); every wait has a timeout.
+- :class:`CapturePage` records what a page loads: the document as served and every response
+  the collector calls platform data; block checks run on each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from playwright.async_api import Browser as PwBrowser
+from playwright.async_api import (
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    Route,
+    async_playwright,
+)
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from pantau.collect import blocks
+from pantau.collect.base import Fetched, RawCapture, parse_raw
+from pantau.collect.records import WALL_CHALLENGE, WALL_LOGIN
+from pantau.config import DEV_SECRET, Settings
+from pantau.errors import (
+    ChallengeError,
+    CollectError,
+    CollectTimeoutError,
+    ConfigError,
+    LoginWallError,
+    TruncatedResponseError,
+)
+
+if TYPE_CHECKING:
+    from pantau.collect.base import Collector
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+BLOCKED_TYPES = frozenset({"image", "font", "media"})
+RESET_MARKERS = ("ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_CLOSED")
+
+
+# -- storage state, encrypted at rest --------------------------------------------------------
+def fernet_key(secret: str) -> bytes:
+    """A Fernet key derived from any secret string (SHA-256, url-safe base64)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
+
+
+class StorageStateVault:
+    """Logged-in monitoring sessions' storage state, one encrypted file per session."""
+
+    def __init__(self, *, directory: Path, secret: str) -> None:
+        self.directory = directory
+        self._fernet = Fernet(fernet_key(secret))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StorageStateVault:
+        key = settings.collect.storage_state_key
+        if key is None:
+            if settings.mode != "development":
+                raise ConfigError("collect.storage_state_key must be set outside development")
+            return cls(directory=settings.var_dir / "sessions", secret=DEV_SECRET)
+        return cls(directory=settings.var_dir / "sessions", secret=key.get_secret_value())
+
+    def path(self, name: str) -> Path:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name):
+            raise ConfigError(f"bad monitoring-session name {name!r}")
+        return self.directory / f"{name}.state.enc"
+
+    def save(self, name: str, state: dict[str, Any]) -> Path:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        token = self._fernet.encrypt(json.dumps(state, sort_keys=True).encode())
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(token)
+        tmp.chmod(0o600)
+        tmp.replace(path)
+        return path
+
+    def load(self, name: str) -> dict[str, Any] | None:
+        path = self.path(name)
+        if not path.is_file():
+            return None
+        try:
+            data: dict[str, Any] = json.loads(self._fernet.decrypt(path.read_bytes()))
+        except InvalidToken as exc:
+            raise ConfigError(
+                f"storage state {path} does not decrypt with collect.storage_state_key "
+                "(wrong key, or the file was altered)"
+            ) from exc
+        return data
+
+
+@dataclass(frozen=True)
+class MonitoringSession:
+    """Who the browser is: ``public`` (logged out) or a logged-in monitoring account."""
+
+    name: str = "public"
+    logged_in_platforms: frozenset[str] = frozenset()
+    storage_state: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def logged_in(self, platform: str) -> bool:
+        return platform in self.logged_in_platforms
+
+
+PUBLIC = MonitoringSession()
+
+
+# -- the browser -------------------------------------------------------------------------------
+class Browser:
+    """One Chromium; contexts per monitoring session; a bounded number of open pages."""
+
+    def __init__(
+        self,
+        *,
+        chromium_path: Path,
+        timeout_s: float,
+        max_pages: int = 2,
+        block_resources: bool = True,
+    ) -> None:
+        self.chromium_path = chromium_path
+        self.timeout_s = timeout_s
+        self.block_resources = block_resources
+        self._slots = asyncio.Semaphore(max_pages)
+        self._pw: Playwright | None = None
+        self._browser: PwBrowser | None = None
+        self._contexts: dict[str, BrowserContext] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> Browser:
+        c = settings.collect
+        kwargs: dict[str, Any] = {
+            "chromium_path": c.chromium_path,
+            "timeout_s": c.page_timeout_s,
+            "max_pages": c.max_contexts,
+            "block_resources": c.block_resources,
+        }
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    async def __aenter__(self) -> Browser:
+        if not self.chromium_path.is_file():
+            raise ConfigError(f"Chromium not found at {self.chromium_path} (collect.chromium_path)")
+        self._pw = await async_playwright().start()
+        self._browser = await self._pw.chromium.launch(
+            executable_path=str(self.chromium_path),
+            args=list(FLAGS),
+            timeout=self.timeout_s * 1000,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for ctx in self._contexts.values():
+            await ctx.close()
+        self._contexts.clear()
+        if self._browser is not None:
+            await self._browser.close()
+            self._browser = None
+        if self._pw is not None:
+            await self._pw.stop()
+            self._pw = None
+
+    async def context(self, session: MonitoringSession) -> BrowserContext:
+        if self._browser is None:
+            raise CollectError("browser is not started")
+        if session.name not in self._contexts:
+            ctx = await self._browser.new_context(
+                storage_state=session.storage_state,  # type: ignore[arg-type]
+                service_workers="block",
+                locale="id-ID",
+                timezone_id="Asia/Jakarta",
+            )
+            ctx.set_default_timeout(self.timeout_s * 1000)
+            ctx.set_default_navigation_timeout(self.timeout_s * 1000)
+            self._contexts[session.name] = ctx
+        return self._contexts[session.name]
+
+    @asynccontextmanager
+    async def page(
+        self, session: MonitoringSession, *, platform: str, item: str, screenshots: bool = False
+    ) -> AsyncIterator[CapturePage]:
+        """A fresh page in the session's context; resources blocked unless ``screenshots``."""
+        async with self._slots:
+            ctx = await self.context(session)
+            page = await ctx.new_page()
+            try:
+                if self.block_resources and not screenshots:
+                    await page.route("**/*", _block_heavy)
+                yield CapturePage(page, platform=platform, item=item, timeout_s=self.timeout_s)
+            finally:
+                await page.close()
+
+
+async def _block_heavy(route: Route) -> None:
+    if route.request.resource_type in BLOCKED_TYPES:
+        await route.abort()
+    else:
+        await route.continue_()
+
+
+# -- a page that records what it loads --------------------------------------------------------
+class CapturePage:
+    """Wraps one Playwright page: navigate, capture document + data responses, scroll for more."""
+
+    settle_s = 0.03  # lets scripts fired on load start their fetches before we count pending
+    more_wait_s = 1.5  # how long a scroll may take to trigger the next page's request
+
+    def __init__(self, page: Page, *, platform: str, item: str, timeout_s: float) -> None:
+        self.page = page
+        self.platform = platform
+        self.item = item
+        self.timeout_s = timeout_s
+        self.max_pages = 5
+        self._collector: Collector | None = None
+        self._pending: set[Request] = set()
+        self._bodies: list[asyncio.Task[RawCapture | CollectError]] = []
+        self._started = False
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_done)
+        page.on("requestfailed", self._on_done)
+        page.on("response", self._on_response)
+
+    # event handlers ------------------------------------------------------------------------
+    def _wanted(self, url: str) -> bool:
+        if self._collector is None or not self._started:
+            return False
+        path = re.sub(r"^https?://[^/]+", "", url)
+        return self._collector.is_api(path)
+
+    def _on_request(self, request: Request) -> None:
+        if request.resource_type in ("fetch", "xhr") and self._wanted(request.url):
+            self._pending.add(request)
+
+    def _on_done(self, request: Request) -> None:
+        self._pending.discard(request)
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        if request.resource_type in ("fetch", "xhr") and self._wanted(response.url):
+            self._bodies.append(asyncio.ensure_future(self._read(response)))
+
+    async def _read(self, response: Response) -> RawCapture | CollectError:
+        assert self._collector is not None
+        url = response.url
+        try:
+            blocks.check_status(
+                platform=self.platform, item=self.item, url=url, status=response.status
+            )
+            body = await response.body()
+        except CollectError as exc:
+            return exc
+        except PlaywrightError as exc:
+            return TruncatedResponseError(
+                f"response body of {url} unreadable: {exc.message}",
+                platform=self.platform,
+                item=self.item,
+            )
+        op = self._collector.op_for(url)
+        ctype = response.headers.get("content-type", "application/json").split(";")[0]
+        return RawCapture(url=url, op=op, body=body, content_type=ctype, status=response.status)
+
+    # navigation ----------------------------------------------------------------------------
+    async def open(self, url: str, *, fetched: Fetched, collector: Collector) -> None:
+        """Navigate to ``url``; record the document and the data responses it triggers."""
+        self._collector = collector
+        self._started = True
+        try:
+            response = await self.page.goto(url, wait_until="load")
+        except PlaywrightTimeout as exc:
+            raise CollectTimeoutError(
+                f"page {url} did not load in {self.timeout_s:.0f}s",
+                platform=self.platform,
+                item=self.item,
+            ) from exc
+        except PlaywrightError as exc:
+            raise self._net_error(url, exc) from exc
+        if response is None:
+            raise TruncatedResponseError(
+                f"no response for {url}", platform=self.platform, item=self.item
+            )
+        final_url = self.page.url
+        blocks.check_url(platform=self.platform, item=self.item, url=final_url)
+        blocks.check_status(
+            platform=self.platform, item=self.item, url=final_url, status=response.status
+        )
+        html = await self._body(response, final_url)
+        doc = RawCapture(url=final_url, op="page", body=html, content_type="text/html", kind="page")
+        fetched.captures.append((doc, parse_raw(self.platform, doc)))
+        await self._collect_responses(fetched)
+        fetched.pages += 1
+        has_data = any(not r.is_empty for r in fetched.results)
+        blocks.check_page(
+            platform=self.platform,
+            item=self.item,
+            url=final_url,
+            html=html.decode("utf-8", "replace"),
+            has_data=has_data,
+        )
+        for result in fetched.results:
+            if result.wall == WALL_LOGIN:
+                raise LoginWallError(
+                    f"login wall at {final_url}", platform=self.platform, item=self.item
+                )
+            if result.wall == WALL_CHALLENGE:
+                raise ChallengeError(
+                    f"challenge at {final_url}", platform=self.platform, item=self.item
+                )
+
+    async def paginate(
+        self,
+        *,
+        fetched: Fetched,
+        collector: Collector,
+        since: datetime | None,
+        overlap: timedelta,
+    ) -> None:
+        """Scroll for more pages while the oldest non-pinned post is still newer than the
+        watermark minus the overlap (pinned posts are old on purpose: they never stop it)."""
+        floor = since - overlap if since is not None else None
+        while fetched.pages < self.max_pages and _wants_more(fetched, floor):
+            before = len(self._bodies)
+            await self.page.evaluate(
+                "window.scrollTo(0, document.body.scrollHeight);"
+                "window.dispatchEvent(new Event('scroll'))"
+            )
+            if not await self._await_new(before):
+                break
+            added = len(fetched.captures)
+            await self._collect_responses(fetched)
+            fetched.pages += 1
+            if not any(not r.is_empty for _, r in fetched.captures[added:]):
+                break
+
+    async def screenshot(self) -> bytes:
+        try:
+            return await self.page.screenshot(full_page=True, type="png")
+        except PlaywrightTimeout as exc:
+            raise CollectTimeoutError(
+                "screenshot timed out", platform=self.platform, item=self.item
+            ) from exc
+
+    # internals -----------------------------------------------------------------------------
+    async def _body(self, response: Response, url: str) -> bytes:
+        try:
+            return await response.body()
+        except PlaywrightError as exc:
+            raise self._net_error(url, exc) from exc
+
+    async def _await_new(self, before: int) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.more_wait_s
+        while loop.time() < deadline:
+            if len(self._bodies) > before or self._pending:
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
+    async def _collect_responses(self, fetched: Fetched) -> None:
+        """Wait for the data requests in flight, then read, check and parse every body."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        await asyncio.sleep(self.settle_s)
+        while self._pending:
+            if loop.time() > deadline:
+                raise CollectTimeoutError(
+                    f"{len(self._pending)} data request(s) still pending after "
+                    f"{self.timeout_s:.0f}s: {sorted(r.url for r in self._pending)[:3]}",
+                    platform=self.platform,
+                    item=self.item,
+                )
+            await asyncio.sleep(0.02)
+        tasks, self._bodies = self._bodies, []
+        seen = {c.sha256 for c, _ in fetched.captures}
+        for outcome in await asyncio.gather(*tasks):
+            if isinstance(outcome, CollectError):
+                raise outcome
+            blocks.check_json(
+                platform=self.platform, item=self.item, url=outcome.url, body=outcome.body
+            )
+            if outcome.sha256 in seen:
+                continue
+            seen.add(outcome.sha256)
+            fetched.captures.append((outcome, parse_raw(self.platform, outcome)))
+
+    def _net_error(self, url: str, exc: PlaywrightError) -> CollectError:
+        message = exc.message
+        if any(marker in message for marker in RESET_MARKERS):
+            return TruncatedResponseError(
+                f"connection reset loading {url}", platform=self.platform, item=self.item
+            )
+        if "Timeout" in message:
+            return CollectTimeoutError(
+                f"timed out loading {url}", platform=self.platform, item=self.item
+            )
+        return CollectError(
+            f"loading {url} failed: {message.splitlines()[0]}",
+            platform=self.platform,
+            item=self.item,
+        )
+
+
+def _wants_more(fetched: Fetched, floor: datetime | None) -> bool:
+    """More pages while the newest capture has a next cursor and the watermark is not reached."""
+    if not _last_has_cursor(fetched):
+        return False
+    times = [
+        p.created_at
+        for r in fetched.results
+        for p in r.posts
+        if p.created_at is not None and not p.is_pinned and p.kind != "comment"
+    ]
+    return floor is None or not times or min(times) >= floor
+
+
+def _last_has_cursor(fetched: Fetched) -> bool:
+    for _capture, result in reversed(fetched.captures):
+        if not result.is_empty or result.cursors:
+            return bool(result.cursors.get("bottom") or result.cursors.get("next"))
+    return False
