@@ -45,7 +45,7 @@ LABELLED_DATASETS: tuple[str, ...] = (
 # The sides of the contests on our watch lists (keys of config/watchlists/*.yaml).
 WATCHED_CONTESTS: tuple[tuple[str, ...], ...] = (
     ("anies-muhaimin", "prabowo-gibran", "ganjar-mahfud"),
-    ("ridwan-suswono", "dharma-kun", "pramono-rano"),
+    ("ridwankamil-suswono", "dharma-kun", "pramono-rano"),
 )
 LABEL_COLUMNS = ("dataset", "row_id", "text_sha256", "label", "targets", "labeller", "note")
 
