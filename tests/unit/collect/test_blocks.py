@@ -73,7 +73,7 @@ def test_profile_urls_are_not_walls() -> None:
             "Rate limit exceeded",
         ),
         (
-            json.dumps({"errors": [{"code": 32, "message": "Could not authenticate you"}]}).encode(),
+            json.dumps({"errors": [{"code": 32, "message": "Could not authenticate"}]}).encode(),
             LoginWallError,
             "authenticate",
         ),
