@@ -17,7 +17,12 @@ app = typer.Typer(
 )
 
 # (sub-command name, module under pantau.cli). Each module exposes ``app`` (a Typer).
-SUB_APPS: tuple[tuple[str, str], ...] = (("db", "db"),)
+SUB_APPS: tuple[tuple[str, str], ...] = (
+    ("db", "db"),
+    ("users", "users"),
+    ("audit", "audit"),
+    ("web", "web"),
+)
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo",)
 
