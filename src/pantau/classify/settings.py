@@ -9,3 +9,11 @@ class ClassifySettings(BaseModel):
     base_model: str = "indolem/indobertweet-base-uncased"
     offline_base: bool = True
     batch_size: int = Field(default=32, ge=1)
+    max_length: int = Field(default=128, ge=8, le=512)
+    threads: int = Field(default=0, ge=0)
+    model_name: str = "default"
+    vocab_size: int = Field(default=30_000, ge=1_000)
+    epochs: float = Field(default=3.0, gt=0)
+    train_batch_size: int = Field(default=16, ge=1)
+    learning_rate: float = Field(default=5e-5, gt=0)
+    seed: int = 13
