@@ -1,17 +1,74 @@
-"""``pantau demo``: the main job on embedded defaults (extended by each stage as it lands)."""
+"""``pantau demo``: the main job on embedded defaults (extended by each stage as it lands).
+
+Today: create/upgrade the database, import the demo agencies and roster (``data/demo/``), load
+the watch lists (``config/watchlists/``), print the registry summary. Idempotent: a second run
+reports everything unchanged.
+"""
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from pantau.config import PROJECT_ROOT
+from pantau.errors import RegistryError
+
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+
+
+def sync_demo_watchlists(*, session: Session, directory: Path) -> Any:
+    """Load the watch lists through :mod:`pantau.registry.watchlist` (its sync function)."""
+    module = importlib.import_module("pantau.registry.watchlist")
+    sync = getattr(module, "sync_watchlists", None)
+    if sync is None:
+        raise RegistryError(
+            "pantau.registry.watchlist.sync_watchlists is missing: watch lists cannot be loaded"
+        )
+    return sync(session=session, watchlists=module.load_watchlists(directory))
+
+
+def run_demo(directory: Path = DEMO_DIR) -> None:
+    """The demo's steps, each in its own transaction; raises a PantauError on failure."""
+    from pantau.cli.common import console, db_session, settings
+    from pantau.cli.registry import print_report, summary_tables
+    from pantau.registry.agencies import import_agencies
+    from pantau.registry.roster_import import import_roster
+    from pantau.registry.service import registry_summary
+    from pantau.store import migrate
+
+    current = settings()
+    migrate.upgrade(current.db_url)
+    console.print(Text(f"database ready: {current.db_url}"))
+    with db_session() as session:
+        print_report(import_agencies(session=session, path=directory / "agencies.csv"), "agencies")
+    with db_session() as session:
+        report = import_roster(session=session, path=directory / "roster.csv")
+        print_report(report, "civil servants")
+    with db_session() as session:
+        result = sync_demo_watchlists(session=session, directory=current.watchlist_dir)
+        console.print(Text(f"watch lists loaded from {current.watchlist_dir}: {result}"))
+    with db_session() as session:
+        summary = registry_summary(session=session)
+    for table in summary_tables(summary):
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo() -> None:
         """Run the main job on embedded defaults: SQLite in var/, demo roster and watch lists."""
-        from pantau.cli.common import console, settings
-        from pantau.store import migrate
+        from pantau.cli.common import handled
+        from pantau.cli.registry import print_rejection
+        from pantau.errors import InputRejected
 
-        url = settings().db_url
-        migrate.upgrade(url)
-        console.print(f"database ready: {url}")
+        with handled():
+            try:
+                run_demo()
+            except InputRejected as exc:
+                print_rejection(exc)
+                raise typer.Exit(1) from exc
