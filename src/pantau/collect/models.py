@@ -9,6 +9,7 @@ seen in (snapshot diffing).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,9 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pantau.errors import EvidenceError
 from pantau.store.db import Base, UTCDateTime, utcnow
 
 
@@ -60,6 +63,15 @@ class CustodyEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+def _refuse_custody_change(_mapper: Any, _connection: Any, target: CustodyEvent) -> None:
+    raise EvidenceError(f"custody events are append-only (event {target.id})")
+
+
+# The chain of custody is append-only: the ORM refuses updates and deletes of an event.
+event.listen(CustodyEvent, "before_update", _refuse_custody_change)
+event.listen(CustodyEvent, "before_delete", _refuse_custody_change)
 
 
 class EvidenceLink(Base):
