@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from pantau.collect.records import ParseResult
-from pantau.errors import CollectError, LoginWallError
+from pantau.errors import CollectError, LoginWallError, ParseError
 
 if TYPE_CHECKING:
     from pantau.collect.browser import CapturePage
@@ -78,6 +78,7 @@ class Fetched:
     item: str
     captures: list[tuple[RawCapture, ParseResult]] = field(default_factory=list)
     pages: int = 0
+    subject_id: str = ""  # whose list this is (post id for engagement), when known
 
     @property
     def results(self) -> list[ParseResult]:
@@ -133,15 +134,26 @@ class Collector(ABC):
     @abstractmethod
     def profile_url(self, handle: str) -> str: ...
 
+    def posts_url(self, handle: str, *, logged_in: bool) -> str:
+        """The page listing an account's own posts (and comments, where shown)."""
+        return self.profile_url(handle)
+
     def following_url(self, handle: str) -> str:
         return self.profile_url(handle).rstrip("/") + "/following"
 
     # -- operations (public: checks and error wrapping) ------------------------------------
     async def account_posts(
-        self, *, page: CapturePage, handle: str, since: datetime | None, overlap: timedelta
+        self,
+        *,
+        page: CapturePage,
+        handle: str,
+        since: datetime | None,
+        overlap: timedelta,
+        logged_in: bool = False,
     ) -> Fetched:
         """An account's posts, comments and shares newer than ``since - overlap``."""
-        return await self._run(handle, lambda: self._account_posts(page, handle, since, overlap))
+        url = self.posts_url(handle, logged_in=logged_in)
+        return await self._run(handle, lambda: self._account_posts(page, url, since, overlap))
 
     async def post_engagement(
         self, *, page: CapturePage, post: PostRef, logged_in: bool
@@ -172,10 +184,10 @@ class Collector(ABC):
 
     # -- hooks (private, per platform) -----------------------------------------------------
     async def _account_posts(
-        self, page: CapturePage, handle: str, since: datetime | None, overlap: timedelta
+        self, page: CapturePage, url: str, since: datetime | None, overlap: timedelta
     ) -> Fetched:
-        fetched = Fetched(self.platform, "posts", handle)
-        await page.open(self.profile_url(handle), fetched=fetched, collector=self)
+        fetched = Fetched(self.platform, "posts", url)
+        await page.open(url, fetched=fetched, collector=self)
         await page.paginate(fetched=fetched, collector=self, since=since, overlap=overlap)
         return fetched
 
@@ -212,9 +224,20 @@ def collector_for(platform: str, *, base_url: str) -> Collector:
     raise CollectError(f"no collector for platform {platform!r}", platform=platform)
 
 
-def parse_raw(platform: str, capture: RawCapture) -> ParseResult:
-    """Parse one capture with the stage's pure parsers; ``raw_ref`` is the capture's hash."""
+def parse_raw(platform: str, capture: RawCapture, *, subject_id: str = "") -> ParseResult:
+    """Parse one capture with the stage's pure parsers; ``raw_ref`` is the capture's hash.
+
+    The parsers pick the payload shape from the URL or the body; a page whose HTML carries no
+    data the parser knows (an X app shell) yields an empty result rather than an error.
+    """
     from pantau.collect.parse import parse_capture
 
-    result = parse_capture(platform, capture.body, url=capture.url, op=capture.op)
-    return result.with_raw_ref(capture.sha256)
+    try:
+        result = parse_capture(
+            platform, capture.body, url=capture.url, subject_id=subject_id, raw_ref=capture.sha256
+        )
+    except ParseError:
+        if capture.kind != "page":
+            raise
+        return ParseResult(platform=platform, op="page", raw_ref=capture.sha256)
+    return result

@@ -41,7 +41,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from pantau.collect import blocks
 from pantau.collect.base import Fetched, RawCapture, parse_raw
-from pantau.collect.records import WALL_CHALLENGE, WALL_LOGIN
+from pantau.collect.records import WALL_CHALLENGE, WALL_LOGIN, WALL_RATE_LIMIT, ParseResult
 from pantau.config import DEV_SECRET, Settings
 from pantau.errors import (
     ChallengeError,
@@ -49,6 +49,7 @@ from pantau.errors import (
     CollectTimeoutError,
     ConfigError,
     LoginWallError,
+    RateLimitedError,
     TruncatedResponseError,
 )
 
@@ -66,6 +67,11 @@ FLAGS = (
     "--disable-quic",
 )
 BLOCKED_TYPES = frozenset({"image", "font", "media"})
+WALL_ERRORS: dict[str, type[CollectError]] = {
+    WALL_LOGIN: LoginWallError,
+    WALL_CHALLENGE: ChallengeError,
+    WALL_RATE_LIMIT: RateLimitedError,
+}
 RESET_MARKERS = ("ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_CLOSED")
 
 
@@ -317,7 +323,7 @@ class CapturePage:
         )
         html = await self._body(response, final_url)
         doc = RawCapture(url=final_url, op="page", body=html, content_type="text/html", kind="page")
-        fetched.captures.append((doc, parse_raw(self.platform, doc)))
+        fetched.captures.append((doc, self._parse(doc, fetched)))
         await self._collect_responses(fetched)
         fetched.pages += 1
         has_data = any(not r.is_empty for r in fetched.results)
@@ -328,15 +334,6 @@ class CapturePage:
             html=html.decode("utf-8", "replace"),
             has_data=has_data,
         )
-        for result in fetched.results:
-            if result.wall == WALL_LOGIN:
-                raise LoginWallError(
-                    f"login wall at {final_url}", platform=self.platform, item=self.item
-                )
-            if result.wall == WALL_CHALLENGE:
-                raise ChallengeError(
-                    f"challenge at {final_url}", platform=self.platform, item=self.item
-                )
 
     async def paginate(
         self,
@@ -412,7 +409,19 @@ class CapturePage:
             if outcome.sha256 in seen:
                 continue
             seen.add(outcome.sha256)
-            fetched.captures.append((outcome, parse_raw(self.platform, outcome)))
+            fetched.captures.append((outcome, self._parse(outcome, fetched)))
+
+    def _parse(self, capture: RawCapture, fetched: Fetched) -> ParseResult:
+        """Parse a capture; a parser's wall marker becomes the matching typed error."""
+        result = parse_raw(self.platform, capture, subject_id=fetched.subject_id)
+        wall_error = WALL_ERRORS.get(result.wall)
+        if wall_error is not None:
+            raise wall_error(
+                f"{result.wall.replace('_', ' ')} at {capture.url}",
+                platform=self.platform,
+                item=self.item,
+            )
+        return result
 
     def _net_error(self, url: str, exc: PlaywrightError) -> CollectError:
         message = exc.message

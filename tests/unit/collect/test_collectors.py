@@ -42,7 +42,7 @@ def test_foreign_and_reserved_urls_are_not_claimed() -> None:
 EXPECTED = {
     # act: (x, instagram, facebook, tiktok) as (observable, needs_login)
     Act.POSTS: ((True, False), (True, False), (True, False), (True, False)),
-    Act.COMMENTS: ((True, False), (False, False), (False, False), (False, False)),
+    Act.COMMENTS: ((True, True), (False, False), (False, False), (False, False)),
     Act.SHARES: ((True, False), (False, False), (True, False), (True, False)),
     Act.LIKES_GIVEN: ((False, False), (False, False), (False, False), (False, False)),
     Act.LIKERS_OF_POST: ((False, False), (True, True), (True, True), (False, False)),

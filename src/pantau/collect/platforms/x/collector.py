@@ -23,7 +23,9 @@ class XCollector(Collector):
     api_patterns = (r"/i/api/graphql/[^/]+/\w+", r"/graphql/[^/]+/\w+")
     capabilities: ClassVar = {
         Act.POSTS: Capability(True),
-        Act.COMMENTS: Capability(True, note="replies on the account's timeline"),
+        Act.COMMENTS: Capability(
+            True, needs_login=True, note="replies: the with_replies tab needs a login"
+        ),
         Act.SHARES: Capability(True, note="reposts and quotes on the account's timeline"),
         Act.LIKES_GIVEN: Capability(False, note="likes are private since June 2024"),
         Act.LIKERS_OF_POST: Capability(False, note="only the author sees likers since 2024"),
@@ -38,6 +40,11 @@ class XCollector(Collector):
 
     def profile_url(self, handle: str) -> str:
         return f"{self.base_url}/{handle}"
+
+    def posts_url(self, handle: str, *, logged_in: bool) -> str:
+        # UserTweetsAndReplies (posts, reposts and replies) is only served to a logged-in
+        # session; logged out, the profile's UserTweets still gives posts and reposts.
+        return f"{self.base_url}/{handle}/with_replies" if logged_in else self.profile_url(handle)
 
     async def _post_engagement(self, page: CapturePage, post: PostRef, logged_in: bool) -> Fetched:
         fetched = Fetched(self.platform, "engagement", post.url)
