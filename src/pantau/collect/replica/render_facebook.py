@@ -23,6 +23,11 @@ TIMELINE_DOC_ID = "9000000000000001"
 PRELOADER_ID = "adp_ProfileCometTimelineFeedQueryRelayPreloader_replica0000000001"
 
 
+def _dumps(obj: Any) -> str:
+    # Compact, as Facebook serves it (its pages carry no whitespace between tokens).
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
 def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
@@ -197,10 +202,13 @@ def timeline_parts(
     posts = scn.timeline("facebook", acc.handle)
     page = posts[start : start + size]
     end = start + len(page)
+    page_info = {"has_next_page": end < len(posts), "end_cursor": cursor_for(end) if page else None}
+    # Relay defers page_info to a second payload; the refetch answer also inlines it, so a
+    # reader of either part finds the cursor.
     data = {
         "user": {
             "id": acc.id,
-            "timeline_list_feed_units": {"edges": _edges(scn, page, start)},
+            "timeline_list_feed_units": {"edges": _edges(scn, page, start), "page_info": page_info},
             "profile_pinned_post": None,
         }
     }
@@ -208,12 +216,7 @@ def timeline_parts(
         "label": "ProfileCometTimelineFeed_user$defer$ProfileCometTimelineFeed_user_"
         "timeline_list_feed_units$page_info",
         "path": ["user", "timeline_list_feed_units"],
-        "data": {
-            "page_info": {
-                "has_next_page": end < len(posts),
-                "end_cursor": cursor_for(end) if page else None,
-            }
-        },
+        "data": {"page_info": page_info},
     }
     return data, info
 
@@ -291,7 +294,7 @@ def preload_scripts(scn: Scenario, acc: Account) -> list[str]:
             ]
         ]
     }
-    return [json.dumps(first, ensure_ascii=False), json.dumps(second, ensure_ascii=False)]
+    return [_dumps(first), _dumps(second)]
 
 
 def timeline_graphql(scn: Scenario, user_id: str, *, cursor: str | None, count: int) -> str:
@@ -307,11 +310,7 @@ def timeline_graphql(scn: Scenario, user_id: str, *, cursor: str | None, count: 
     data, info = timeline_parts(scn, acc, start=offset_of(cursor), size=count or PAGE_SIZE)
     node = {"__typename": "User", **data["user"]}
     first = {"data": {"node": node}, "extensions": {"is_final": False}}
-    return (
-        json.dumps(first, ensure_ascii=False)
-        + "\r\n"
-        + json.dumps({**info, "extensions": {"is_final": True}}, ensure_ascii=False)
-    )
+    return _dumps(first) + "\r\n" + _dumps({**info, "extensions": {"is_final": True}})
 
 
 def _feedback_post(scn: Scenario, feedback_id: str) -> Post | None:

@@ -202,7 +202,11 @@ def _envelope(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def item_list(scn: Scenario, sec_uid: str, *, cursor: str | None, count: int) -> dict[str, Any]:
+def item_list(
+    scn: Scenario, sec_uid: str, *, cursor: str | None, count: int, reposts: bool = False
+) -> dict[str, Any]:
+    """The account's videos, or (``reposts``) the videos it reposted (``/api/repost/item_list/``:
+    TikTok shows reposts in their own tab, so they never appear among the account's videos)."""
     acc = scn.account_by_id("tiktok", sec_uid)
     if acc is None or not acc.exists:
         return _envelope(
@@ -210,7 +214,11 @@ def item_list(scn: Scenario, sec_uid: str, *, cursor: str | None, count: int) ->
         )
     if acc.private:
         return _envelope({"itemList": [], "hasMore": False, "cursor": "0"})
-    posts = scn.timeline("tiktok", acc.handle)
+    own = scn.timeline("tiktok", acc.handle)
+    if reposts:
+        posts = [o for p in own if p.reposted and (o := scn.post("tiktok", p.reposted))]
+    else:
+        posts = [p for p in own if p.kind != "repost"]
     start = int(cursor) if cursor and cursor.isdigit() else 0
     size = max(1, min(count or PAGE_SIZE, 35))
     page = posts[start : start + size]

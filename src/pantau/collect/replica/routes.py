@@ -466,6 +466,21 @@ def tiktok_routes(rep: Replica) -> list[BaseRoute]:
             ),
         )
 
+    async def reposts(request: Request) -> Response:
+        q = request.query_params
+        sec = q.get("secUid", "")
+        return await rep.respond(
+            request,
+            "tiktok",
+            "repost_list",
+            _sec_subjects(sec),
+            lambda: _json(
+                tt.item_list(
+                    scn(), sec, cursor=q.get("cursor"), count=_int(q.get("count"), 30), reposts=True
+                )
+            ),
+        )
+
     async def favorites(request: Request) -> Response:
         q = request.query_params
         sec = q.get("secUid", "")
@@ -515,6 +530,7 @@ def tiktok_routes(rep: Replica) -> list[BaseRoute]:
     return [
         Route("/tiktok/api/post/item_list/", item_list),
         Route("/tiktok/api/favorite/item_list/", favorites),
+        Route("/tiktok/api/repost/item_list/", reposts),
         Route("/tiktok/api/comment/list/", comment_list),
         Route("/tiktok/api/user/list/", user_list),
         Route("/tiktok/{handle}/video/{post_id}", video),
