@@ -74,7 +74,9 @@ def _check(
 def read_agencies(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Parse and check an agencies file; :class:`InputRejected` naming every bad row."""
     table = tabular.read_table(path, lambda h: tabular.header_key(h) in _ALIASES)
-    columns, errors = tabular.map_header(table, _ALIASES, REQUIRED, frozenset({"no", "no."}))
+    display = {field: names[0] for field, names in AGENCY_COLUMNS.items()}
+    ignored = frozenset({"no", "no."})
+    columns, errors = tabular.map_header(table, _ALIASES, REQUIRED, ignored, display)
     if errors:
         raise InputRejected(f"{table.file}: the header is not an agencies header", errors)
     header = {

@@ -171,7 +171,7 @@ def parse_profile_url(url: str) -> AccountRef:
             raise RegistryError(f"{url!r}: a TikTok profile URL has /@name")
         return _make(platform, first[1:])
     if first.lower() in _RESERVED[platform]:
-        raise RegistryError(f"{url!r} is a {platform} page, not a profile")
+        raise RegistryError(f"{url!r} is a page on {platform}, not a profile")
     return _make(platform, first.removeprefix("@"))
 
 
@@ -186,7 +186,7 @@ def _facebook_url(url: str, segments: list[str], query: dict[str, list[str]]) ->
     if not segments:
         raise RegistryError(f"{url!r} names no account")
     if segments[0].lower() in _RESERVED["facebook"]:
-        raise RegistryError(f"{url!r} is a facebook page, not a profile")
+        raise RegistryError(f"{url!r} is a page on facebook, not a profile")
     return _make("facebook", segments[0])
 
 

@@ -120,8 +120,12 @@ class _Row:
         return self.cells[index]
 
     def error(self, field: str, value: object, reason: str) -> None:
+        """Record a problem; one per cell (a formula cell is not also reported as empty)."""
+        column = self.column(field)
+        if any(e.column == column for e in self.errors):
+            return
         shown = "" if value is None else str(value)
-        self.errors.append(RowError(self.file, self.number, self.column(field), shown, reason))
+        self.errors.append(RowError(self.file, self.number, column, shown, reason))
 
     def column(self, field: str) -> str:
         """The column as the file names it (or the Indonesian name when the file lacks it)."""
@@ -318,7 +322,8 @@ def read_roster(path: Path, *, today: date | None = None) -> list[RosterRow]:
         table = tabular.read_table(path, lambda h: tabular.header_key(h) in _ALIASES)
     except InputRejected as exc:
         raise RosterRejected(exc.message, exc.errors) from exc
-    columns, errors = tabular.map_header(table, _ALIASES, REQUIRED, IGNORED_COLUMNS)
+    display = {field: names[0] for field, names in ROSTER_COLUMNS.items()}
+    columns, errors = tabular.map_header(table, _ALIASES, REQUIRED, IGNORED_COLUMNS, display)
     if errors:
         raise RosterRejected(f"{table.file}: the header is not a roster header", errors)
     rows: list[RosterRow] = []

@@ -155,8 +155,12 @@ def map_header(
     aliases: Mapping[str, str],
     required: Iterable[str],
     ignored: frozenset[str] = frozenset(),
+    display: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, int], list[RowError]]:
-    """Map each known column name to a field; errors for unknown, duplicate or missing ones."""
+    """Map each known column name to a field; errors for unknown, duplicate or missing ones.
+
+    ``display`` names a missing field's column in the error (default: the field name).
+    """
     columns: dict[str, int] = {}
     errors: list[RowError] = []
     for index, raw in enumerate(table.header):
@@ -172,7 +176,8 @@ def map_header(
             columns[field] = index
     for field in required:
         if field not in columns:
-            errors.append(RowError(table.file, 1, field, "", "required column is missing"))
+            column = (display or {}).get(field, field)
+            errors.append(RowError(table.file, 1, column, "", "required column is missing"))
     return columns, errors
 
 
