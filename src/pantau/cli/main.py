@@ -19,6 +19,8 @@ app = typer.Typer(
 # (sub-command name, module under pantau.cli). Each module exposes ``app`` (a Typer).
 SUB_APPS: tuple[tuple[str, str], ...] = (
     ("db", "db"),
+    ("model", "model"),
+    ("registry", "registry"),
     ("users", "users"),
     ("audit", "audit"),
     ("web", "web"),

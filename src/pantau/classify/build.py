@@ -1,0 +1,208 @@
+"""Building a model end to end: corpus -> split -> swap augmentation -> fine-tune -> evaluate.
+
+``ensure_default_model`` is what ``make demo`` and the sweep call: it returns the configured
+model folder, building it the first time (seed set always, public sets when a datasets
+directory is known) and keeping it afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pantau.classify import corpus
+from pantau.classify.base import base_model_source, ensure_offline_base
+from pantau.classify.card import git_commit, write_card
+from pantau.classify.corpus import Example
+from pantau.classify.evaluate import evaluate_examples
+from pantau.classify.fairness import SwapMatcher, counterfactual, per_candidate, precision_gap
+from pantau.classify.predict import METRICS_FILE, Classifier, default_side_matcher
+from pantau.classify.train import TrainConfig, fine_tune
+from pantau.config import Settings, get_settings
+from pantau.errors import ModelError
+from pantau.store.db import utcnow
+
+QUANT_TOLERANCE = 0.005  # int8 only where macro-F1 drops by at most half a point
+
+
+def train_config(settings: Settings, **overrides: Any) -> TrainConfig:
+    c = settings.classify
+    values: dict[str, Any] = {
+        "epochs": c.epochs,
+        "batch_size": c.train_batch_size,
+        "learning_rate": c.learning_rate,
+        "max_length": c.max_length,
+        "seed": c.seed,
+        "threads": c.threads or None,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return TrainConfig(**values)
+
+
+def default_datasets_dir(settings: Settings) -> Path | None:
+    if settings.shared_dir is not None and (settings.shared_dir / "datasets").is_dir():
+        return settings.shared_dir / "datasets"
+    return None
+
+
+def build_model(
+    *,
+    out_dir: Path,
+    datasets_dir: Path | None,
+    settings: Settings | None = None,
+    offline: bool | None = None,
+    base: str | None = None,
+    config: TrainConfig | None = None,
+    matcher: SwapMatcher | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Train, evaluate and package a model at ``out_dir``; returns the metrics dictionary.
+
+    Written to a temporary sibling folder and renamed at the end, so a failed or interrupted
+    build never leaves a half-written model where ``predict`` would find it."""
+    settings = settings or get_settings()
+    config = config or train_config(settings)
+    matcher = matcher if matcher is not None else _swap_matcher()
+    examples = corpus.load_corpus(datasets_dir=datasets_dir)
+    splits = corpus.split(examples, seed=config.seed)
+    train = corpus.augment_with_swaps(splits.train, matcher)
+    if base is None:
+        use_offline = settings.classify.offline_base if offline is None else offline
+        base = (
+            str(
+                ensure_offline_base(
+                    models_root=settings.models_path,
+                    texts=[e.text for e in examples],
+                    vocab_size=settings.classify.vocab_size,
+                )
+            )
+            if use_offline
+            else base_model_source(settings=settings, offline=False)
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        result = fine_tune(
+            base=base,
+            texts=[e.text for e in train],
+            labels=[e.label for e in train],
+            out_dir=tmp,
+            config=config,
+            progress=progress,
+        )
+        info = {
+            "model": {
+                "name": out_dir.name,
+                "base": base,
+                "base_sha256": _base_sha(base),
+                "git_commit": git_commit(),
+                "weights_sha256": result.weights_sha256,
+                "trained_at": utcnow().isoformat(),
+                "train_seconds": round(result.seconds, 1),
+                "steps": result.steps,
+                "final_loss": result.final_loss,
+                "config": asdict(config),
+            },
+            "training_data": _data_summary(splits, train),
+        }
+        info |= evaluate_all(model_dir=tmp, splits=splits, matcher=matcher)
+        write_card(tmp, info)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return info
+
+
+def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher) -> dict[str, Any]:
+    """Metrics on the test split and held-out source (fp32 and int8), fairness, quantisation."""
+    named = {"heldout": splits.heldout, "test": splits.test}
+    fp32 = Classifier(model_dir, quantize=False)
+    int8 = Classifier(model_dir, quantize=True)
+    evaluation: dict[str, Any] = {}
+    fairness: dict[str, Any] = {}
+    drops: list[float] = []
+    for name, examples in named.items():
+        if not examples:
+            evaluation[name] = {"n": 0}
+            continue
+        rep, probs = evaluate_examples(fp32, examples)
+        rep_q, _ = evaluate_examples(int8, examples)
+        evaluation[name] = rep
+        evaluation[f"{name}_int8"] = rep_q
+        drops.append(rep["macro_f1"] - rep_q["macro_f1"])
+        pred = [fp32.labels[int(i)] for i in probs.argmax(axis=1)]
+        sides = per_candidate(examples, pred, matcher)
+        fairness[name] = {
+            "per_candidate": sides,
+            "precision_gap": precision_gap(sides),
+            "counterfactual": counterfactual(fp32, examples, matcher),
+        }
+    seed = [e for e in [*splits.train, *splits.dev, *splits.test] if e.source == "seed"]
+    fairness["seed_counterfactual"] = {"counterfactual": counterfactual(fp32, seed, matcher)}
+    ok = bool(drops) and max(drops) <= QUANT_TOLERANCE
+    worst = max(drops) if drops else None
+    return {
+        "evaluation": evaluation,
+        "fairness": fairness,
+        "quantize_int8": ok,
+        "quantize_reason": f"largest macro-F1 drop {worst if worst is None else round(worst, 4)}"
+        f" (tolerance {QUANT_TOLERANCE})",
+    }
+
+
+def _data_summary(splits: corpus.Splits, train: Sequence[Example]) -> dict[str, Any]:
+    return {
+        "n_train": len(train),
+        "n_train_original": len(splits.train),
+        "n_dev": len(splits.dev),
+        "n_test": len(splits.test),
+        "n_heldout": len(splits.heldout),
+        "heldout_sources": sorted({e.source for e in splits.heldout}),
+        "per_source": dict(Counter(e.source for e in train)),
+        "per_label": dict(Counter(e.label for e in train)),
+        "per_source_label": {
+            f"{s}/{lab}": n for (s, lab), n in Counter((e.source, e.label) for e in train).items()
+        },
+    }
+
+
+def _base_sha(base: str) -> str:
+    meta = Path(base) / "base.json"
+    if meta.is_file():
+        import json
+
+        return str(json.loads(meta.read_text()).get("sha256", ""))
+    return ""
+
+
+def _swap_matcher() -> SwapMatcher:
+    matcher: SwapMatcher = default_side_matcher()  # type: ignore[assignment]
+    return matcher
+
+
+def default_model_dir(settings: Settings | None = None) -> Path:
+    settings = settings or get_settings()
+    return settings.models_path / settings.classify.model_name
+
+
+def ensure_default_model(
+    *, progress: bool, datasets_dir: Path | None = None, settings: Settings | None = None
+) -> Path:
+    """The configured model folder, built on first use (seed set + public sets if available)."""
+    settings = settings or get_settings()
+    out = default_model_dir(settings)
+    if (out / METRICS_FILE).is_file() and (out / "config.json").is_file():
+        return out
+    datasets_dir = datasets_dir or default_datasets_dir(settings)
+    build_model(out_dir=out, datasets_dir=datasets_dir, settings=settings, progress=progress)
+    if not (out / METRICS_FILE).is_file():
+        raise ModelError(f"building the default model at {out} did not produce {METRICS_FILE}")
+    return out

@@ -1,0 +1,121 @@
+"""The model card (``MODEL_CARD.md``) and ``metrics.json`` written into every model folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from pantau.classify.predict import METRICS_FILE
+from pantau.config import PROJECT_ROOT
+
+CARD_FILE = "MODEL_CARD.md"
+
+
+def git_commit() -> str:
+    """The project's current commit (``unknown`` outside a git checkout)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
+def write_card(model_dir: Path, info: dict[str, Any]) -> None:
+    """Write ``metrics.json`` (everything) and a readable ``MODEL_CARD.md`` from ``info``."""
+    (model_dir / METRICS_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    (model_dir / CARD_FILE).write_text(render_card(info), encoding="utf-8")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _split_table(name: str, rep: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### {name} (n={rep['n']})",
+        "",
+        f"- 4-class macro-F1: **{_fmt(rep['macro_f1'])}**; accuracy {_fmt(rep['accuracy'])}",
+        f"- partisan (support+oppose vs rest): P {_fmt(rep['partisan']['precision'])}, "
+        f"R {_fmt(rep['partisan']['recall'])}, **F1 {_fmt(rep['partisan']['f1'])}**",
+        f"- expected calibration error: {_fmt(rep['ece'])}",
+        "- precision at top k of the queue: "
+        + ", ".join(f"@{k} {_fmt(v)}" for k, v in rep["precision_at"].items()),
+        "",
+        "| label | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for label, s in rep["per_class"].items():
+        lines.append(
+            f"| {label} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {_fmt(s['f1'])} "
+            f"| {s['support']} |"
+        )
+    return [*lines, ""]
+
+
+def render_card(info: dict[str, Any]) -> str:
+    model = info.get("model", {})
+    data = info.get("training_data", {})
+    lines = [
+        f"# Model card: {model.get('name', 'pantau classifier')}",
+        "",
+        "Suggests one of `support`, `oppose`, `neutral`, `unrelated` (LABELING.md) for a post. "
+        "It only orders the review queue: humans decide, and the score is never evidence.",
+        "",
+        "## Provenance",
+        f"- base model: `{model.get('base')}` (sha256 `{model.get('base_sha256', 'n/a')}`)",
+        f"- project commit: `{model.get('git_commit')}`",
+        f"- weights sha256: `{model.get('weights_sha256')}`",
+        f"- trained: {model.get('trained_at')} in {_fmt(model.get('train_seconds'))} s, "
+        f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
+        f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
+        f"({info.get('quantize_reason', '')})",
+        "",
+        "## Training data",
+        f"- examples (after swap augmentation): {data.get('n_train')}; "
+        f"before augmentation {data.get('n_train_original')}",
+        f"- per source: `{json.dumps(data.get('per_source', {}), sort_keys=True)}`",
+        f"- per label: `{json.dumps(data.get('per_label', {}), sort_keys=True)}`",
+        f"- held-out sources (never trained on): {data.get('heldout_sources')}",
+        "",
+        "## Evaluation",
+        "",
+    ]
+    for name, rep in info.get("evaluation", {}).items():
+        if rep and rep.get("n"):
+            lines += _split_table(name, rep)
+        else:
+            lines += [f"### {name}", "", "not available (no examples)", ""]
+    fair = info.get("fairness", {})
+    lines += ["## Fairness", ""]
+    for name, block in fair.items():
+        cf = block.get("counterfactual", {})
+        lines += [
+            f"### {name}",
+            "",
+            f"- counterfactual swaps: {cf.get('pairs')} pairs; flag decision changed "
+            f"{_fmt(cf.get('decision_change_rate'))}, label changed "
+            f"{_fmt(cf.get('label_change_rate'))}",
+            f"- per-candidate flag precision gap: {_fmt(block.get('precision_gap'))}",
+            "",
+            "| side | precision | recall | flagged | partisan |",
+            "|---|---|---|---|---|",
+        ]
+        for side, s in block.get("per_candidate", {}).items():
+            lines.append(
+                f"| {side} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {s['flagged']} "
+                f"| {s['partisan']} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"

