@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from pantau.collect.records import ParseResult
-from pantau.errors import CollectError, LoginWallError, ParseError
+from pantau.errors import CollectError, LoginWallError, ParseError, TruncatedResponseError
 
 if TYPE_CHECKING:
     from pantau.collect.browser import CapturePage
@@ -79,6 +79,7 @@ class Fetched:
     captures: list[tuple[RawCapture, ParseResult]] = field(default_factory=list)
     pages: int = 0
     subject_id: str = ""  # whose list this is (post id for engagement), when known
+    complete: bool = True  # False when pagination stopped at max_pages with more to read
 
     @property
     def results(self) -> list[ParseResult]:
@@ -188,8 +189,19 @@ class Collector(ABC):
     ) -> Fetched:
         fetched = Fetched(self.platform, "posts", url)
         await page.open(url, fetched=fetched, collector=self)
+        self._require_data(fetched)
         await page.paginate(fetched=fetched, collector=self, since=since, overlap=overlap)
         return fetched
+
+    def _require_data(self, fetched: Fetched) -> None:
+        """A profile always yields at least its account: no records at all means the page or
+        its responses were not what the platform serves (never "nothing found")."""
+        if all(result.is_empty for result in fetched.results):
+            raise TruncatedResponseError(
+                f"no platform data in the page or its {len(fetched.captures) - 1} response(s)",
+                platform=self.platform,
+                item=fetched.item,
+            )
 
     @abstractmethod
     async def _post_engagement(
@@ -199,12 +211,17 @@ class Collector(ABC):
     async def _following(self, page: CapturePage, handle: str) -> Fetched:
         fetched = Fetched(self.platform, "following", handle)
         await page.open(self.following_url(handle), fetched=fetched, collector=self)
+        self._require_data(fetched)
         await page.paginate(fetched=fetched, collector=self, since=None, overlap=timedelta(0))
         return fetched
 
     def op_for(self, url: str) -> str:
         """The operation name a captured URL represents (X: the GraphQL op in the path)."""
         path = re.sub(r"^https?://[^/]+", "", url).split("?", 1)[0]
+        for marker in ("/api/v1/", "/api/"):
+            if marker in path:  # Instagram / TikTok: the endpoint, ids masked
+                rest = path.split(marker, 1)[1].strip("/")
+                return re.sub(r"\d{5,}", "{id}", rest) or "api"
         return path.strip("/").split("/")[-1] or "page"
 
 

@@ -359,6 +359,7 @@ class CapturePage:
             fetched.pages += 1
             if not any(not r.is_empty for _, r in fetched.captures[added:]):
                 break
+        fetched.complete = not (fetched.pages >= self.max_pages and _last_has_cursor(fetched))
 
     async def screenshot(self) -> bytes:
         try:

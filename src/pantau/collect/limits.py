@@ -178,6 +178,22 @@ class CircuitBreaker:
             return "half_open"
         return "open"
 
+    def check(self, item: str = "") -> None:
+        """Raise if the breaker is open (a cheap early refusal; takes no half-open trial)."""
+        with self._lock:
+            if self._state() == "open":
+                raise self._refusal(item)
+
+    def _refusal(self, item: str) -> CircuitOpenError:
+        assert self._opened_at is not None
+        left = self.cooldown_s - (self.clock.monotonic() - self._opened_at)
+        return CircuitOpenError(
+            f"circuit open after {self.failures} consecutive failures; "
+            f"retry in {max(left, 0):.0f}s",
+            platform=self.platform,
+            item=item,
+        )
+
     def before_call(self, item: str = "") -> None:
         """Raise :class:`CircuitOpenError` unless a call may go through now."""
         with self._lock:
@@ -187,14 +203,7 @@ class CircuitBreaker:
             if state == "half_open" and not self._trial_out:
                 self._trial_out = True  # exactly one trial call while half-open
                 return
-            assert self._opened_at is not None
-            left = self.cooldown_s - (self.clock.monotonic() - self._opened_at)
-            raise CircuitOpenError(
-                f"circuit open after {self.failures} consecutive failures; "
-                f"retry in {max(left, 0):.0f}s",
-                platform=self.platform,
-                item=item,
-            )
+            raise self._refusal(item)
 
     def record_success(self) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,16 +75,18 @@ class Runtime:
         op: Callable[[CapturePage], Awaitable[T]],
     ) -> T:
         breaker = self.breakers[collector.platform]
-        breaker.before_call(item)
+        breaker.check(item)
         wait = self.limiter.reserve(platform=collector.platform, session=mon.name)
         if wait > 0:
             await asyncio.sleep(wait)
         try:
             async with self.browser.page(mon, platform=collector.platform, item=item) as page:
+                # again once a page slot is ours: the breaker may have opened while we queued
+                breaker.before_call(item)
                 page.max_pages = self.settings.max_pages
                 result = await op(page)
         except CollectError as exc:
-            if exc.reason not in NOT_PLATFORM_FAULTS:
+            if exc.reason not in NOT_PLATFORM_FAULTS | {"circuit_open"}:
                 breaker.record_failure()
             raise
         breaker.record_success()
@@ -134,17 +136,14 @@ class Runtime:
         """Record a following snapshot; returns how many follows are new since the last one."""
         from pantau.collect.ingest import diff_following
 
-        diff: Any = diff_following(
+        diff = diff_following(
             session=session,
             platform=platform,
             actor_id=actor_id,
             seen_target_ids=targets,
             run_id=run.id,
         )
-        added = getattr(diff, "added", None)
-        if added is None and isinstance(diff, dict):
-            added = diff.get("added")
-        return len(added) if added is not None else len(targets)
+        return len(diff.new)
 
 
 @asynccontextmanager

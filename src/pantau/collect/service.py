@@ -274,6 +274,18 @@ async def _following_act(
             ActOutcome("following", "failed", "parse_error", "account id not found in capture")
         )
         return
+    if not fetched.complete:
+        # A partial list must not be diffed: the unread rest would be marked gone.
+        outcome.acts.append(
+            ActOutcome(
+                "following",
+                "failed",
+                "truncated",
+                f"list longer than collect.max_pages; {len(targets)} follows read, not diffed",
+                items=len(targets),
+            )
+        )
+        return
     added = runtime.diff_following(
         session=session, platform=account.platform, actor_id=actor_id, targets=targets, run=run
     )
