@@ -94,7 +94,8 @@ class Source:
 
 
 def normalise_text(text: str) -> str:
-    """One spelling for mentions and links, literal ``\\n`` as space, whitespace collapsed."""
+    """Mojibake repaired, one spelling for mentions and links, whitespace collapsed."""
+    text = repair_mojibake(text)
     text = text.replace("\\n", " ").replace("\\t", " ")
     text = _URL_RE.sub(URL_TOKEN, text)
     text = _USER_RE.sub(_mask_user, text)
@@ -156,7 +157,7 @@ def _read_pilpres2019(folder: Path) -> Iterator[Row]:
             yield Row(
                 "pilpres2019_tweet",
                 no.strip(),
-                normalise_text(repair_mojibake(tweet)),
+                normalise_text(tweet),
                 {"sentiment": sentiment},
             )
 
@@ -183,7 +184,7 @@ def _read_falsenews(folder: Path) -> Iterator[Row]:
 def _read_ibrohim(folder: Path) -> Iterator[Row]:
     with (folder / "re_dataset.csv").open(encoding="latin-1", newline="") as fh:
         for index, rec in enumerate(csv.DictReader(fh)):
-            text = repair_mojibake(rec["Tweet"])
+            text = rec["Tweet"]
             meta = {k: v for k, v in rec.items() if k != "Tweet" and v is not None}
             yield Row("ibrohim2019", str(index), normalise_text(text), meta)
 
