@@ -21,9 +21,12 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("db", "db"),
     ("model", "model"),
     ("registry", "registry"),
+    ("watchlist", "watchlist"),
     ("users", "users"),
     ("audit", "audit"),
     ("web", "web"),
+    ("collect", "collect"),
+    ("evidence", "evidence"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo",)
