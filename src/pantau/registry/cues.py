@@ -1,0 +1,298 @@
+"""The cue matcher: which sides (pairs, parties) a text mentions, and by which cues.
+
+Used by the classifier (targets, counterfactual fairness swaps, masking for training) and by
+the detection rules (``ATTRIBUTE``: hashtags, ballot numbers, hand signs). How it decides:
+
+- Text is normalised (:mod:`pantau.registry.textnorm`): case, Unicode forms, slang; every
+  letter of a cue may be elongated ("prabowooo"); hashtags tolerate ``_`` and ``# AMIN``.
+- Overlapping matches: the longest wins ("Koalisi Indonesia Maju" over "Indonesia Maju",
+  "salam 2 jari" over the ballot number "2").
+- Cues written in capitals in the watch list (``AMIN``, ``RK``, ``PKS``) match only in capitals,
+  because "amin" is also a prayer word.
+- Ballot numbers: a bare number counts only in a ballot context ("coblos 2", "nomor urut 2"),
+  or zero-padded ("02") when not a time, date or address ("jam 02", "tgl 02", "02.00").
+- Slogans made of common words (``needs_context`` in the watch list: "perubahan",
+  "lanjutkan") count only when the text also holds an election word (pemilu, pilpres, coblos,
+  dukung, ...) or a strong cue of the same contest, and never inside one of their ``exclude``
+  phrases ("perubahan iklim"). A lone first name ("Anies") is a name hit but is not strong:
+  it never turns a namesake's text into a slogan hit.
+- Shared cues (ballot numbers and hand signs: "02" is Prabowo-Gibran in Pilpres and
+  Dharma-Kun in Pilkada DKI) are resolved by the other cues of a contest in the same text, then
+  by the contest's context words ("pilpres", "cagub"); if that leaves more than one side, every
+  candidate side is reported and ``ambiguous`` is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pantau.config import get_settings
+from pantau.errors import WatchlistError
+from pantau.registry.cuepatterns import (
+    ELECTION_CONTEXT,
+    PRIORITY,
+    CuePattern,
+    SideInfo,
+    compile_watchlists,
+)
+from pantau.registry.textnorm import WORDS_FOR_NUMBER, NormText, find_ballot_numbers, normalize
+from pantau.registry.watchlist import Watchlist, load_watchlists
+
+PLACEHOLDERS = {
+    "name": "[CALON]",
+    "nickname": "[CALON]",
+    "hashtag": "[TAGAR]",
+    "slogan": "[SLOGAN]",
+    "ballot_number": "[NOMOR]",
+    "hand_sign": "[SALAM]",
+    "party": "[PARTAI]",
+}
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One cue of one side found in a text; ``start``/``end`` index the original text."""
+
+    side: str
+    kind: str
+    cue: str
+    matched_text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "kind": self.kind,
+            "cue": self.cue,
+            "matched_text": self.matched_text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """The sides a text mentions (sorted keys), every hit, and whether a shared cue stayed open."""
+
+    sides: tuple[str, ...]
+    hits: tuple[CueHit, ...]
+    ambiguous: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sides": list(self.sides),
+            "ambiguous": self.ambiguous,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass
+class _Found:
+    """A match before resolution; spans index the normalised text."""
+
+    start: int
+    end: int
+    pattern: CuePattern | None  # None for ballot numbers
+    kind: str
+    cue: str
+    owners: tuple[tuple[str, int], ...]
+    number: int | None = None
+    ambiguous: bool = False
+
+    @property
+    def strong(self) -> bool:
+        return self.pattern is None or not (self.pattern.weak or self.pattern.needs_context)
+
+
+class CueMatcher:
+    """Finds, swaps and masks the cues of the sides in a set of watch lists."""
+
+    def __init__(self, watchlists: list[Watchlist]) -> None:
+        self.sides, self._patterns, self._contexts = compile_watchlists(watchlists)
+        self._by_number: dict[int, list[str]] = {}
+        for side in self.sides.values():
+            if side.kind == "pair" and side.ballot_number is not None:
+                self._by_number.setdefault(side.ballot_number, []).append(side.key)
+
+    @classmethod
+    def from_watchlists(cls, watchlists: list[Watchlist]) -> CueMatcher:
+        return cls(watchlists)
+
+    # Public ----------------------------------------------------------------------------------
+
+    def match(self, text: str) -> CueMatch:
+        norm = normalize(text)
+        found = self._find(norm)
+        hits: list[CueHit] = []
+        for f in found:
+            start, end = norm.span(f.start, f.end)
+            for side, _ in f.owners:
+                hits.append(CueHit(side, f.kind, f.cue, text[start:end], start, end))
+        hits.sort(key=lambda h: (h.start, h.side))
+        sides = tuple(sorted({h.side for h in hits}))
+        return CueMatch(sides, tuple(hits), any(f.ambiguous for f in found))
+
+    def swap(self, text: str, a: str, b: str) -> str:
+        """Exchange every cue of side ``a`` with the corresponding cue of ``b``, and back.
+
+        Cue lists are parallel across the pairs of a contest (the loader checks equal counts),
+        so the i-th nickname becomes the other side's i-th nickname, a number the other number
+        in the same form ("02" -> "01", "dua" -> "satu"): the text still reads naturally.
+        """
+        for key in (a, b):
+            if key not in self.sides:
+                raise WatchlistError(
+                    f"unknown side {key!r} (known: {', '.join(sorted(self.sides))})"
+                )
+        norm = normalize(text)
+        out: list[str] = []
+        pos = 0
+        for f in self._find(norm):
+            keys = {side for side, _ in f.owners}
+            if (a in keys) == (b in keys):
+                continue
+            source, target = (a, b) if a in keys else (b, a)
+            index = dict(f.owners)[source]
+            start, end = norm.span(f.start, f.end)
+            replacement = self._counterpart(text[start:end], f, index, self.sides[target])
+            if replacement is not None:
+                out += [text[pos:start], replacement]
+                pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def mask(self, text: str) -> str:
+        """Replace every cue with a neutral placeholder (``[CALON]``, ``[NOMOR]``, ...)."""
+        norm = normalize(text)
+        out: list[str] = []
+        pos = 0
+        for f in self._find(norm):
+            start, end = norm.span(f.start, f.end)
+            out += [text[pos:start], PLACEHOLDERS[f.kind]]
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    # Finding ---------------------------------------------------------------------------------
+
+    def _find(self, norm: NormText) -> list[_Found]:
+        chosen = _longest_first(self._raw(norm))
+        chosen = [f for f in chosen if not _excluded(f, norm.text)]
+        chosen = self._apply_context(chosen, norm.text)
+        self._resolve_shared(chosen, norm.text)
+        return sorted(chosen, key=lambda f: f.start)
+
+    def _raw(self, norm: NormText) -> list[_Found]:
+        found: list[_Found] = []
+        for p in self._patterns:
+            for m in p.regex.finditer(norm.text):
+                if p.acronym and not norm.all_upper(m.start(), m.end()):
+                    continue
+                found.append(_Found(m.start(), m.end(), p, p.kind, p.cue, p.owners))
+        for start, end, number in find_ballot_numbers(norm.text):
+            owners = tuple((side, 0) for side in self._by_number.get(number, ()))
+            if owners:
+                found.append(
+                    _Found(start, end, None, "ballot_number", f"{number:02d}", owners, number)
+                )
+        return found
+
+    def _contest(self, side: str) -> str | None:
+        return self.sides[side].contest
+
+    def _apply_context(self, found: list[_Found], text: str) -> list[_Found]:
+        needy = [f for f in found if f.pattern is not None and f.pattern.needs_context]
+        if not needy:
+            return found
+        strong = {self._contest(s) for f in found if f.strong for s, _ in f.owners}
+        words = [m.span() for m in ELECTION_CONTEXT.finditer(text)]
+        kept = []
+        for f in found:
+            if f in needy:
+                outside = any(e <= f.start or s >= f.end for s, e in words)
+                if not outside and not {self._contest(s) for s, _ in f.owners} & strong:
+                    continue
+            kept.append(f)
+        return kept
+
+    def _resolve_shared(self, found: list[_Found], text: str) -> None:
+        def contests(f: _Found) -> set[str | None]:
+            return {self._contest(s) for s, _ in f.owners}
+
+        shared = [f for f in found if len(f.owners) > 1]
+        if not shared:
+            return
+        evidence = {c for f in found if len(f.owners) == 1 for c in contests(f)} - {None}
+        if not evidence:
+            evidence = {c for c, rx in self._contexts.items() if rx.search(text)}
+        for f in shared:
+            narrowed = tuple(o for o in f.owners if self._contest(o[0]) in evidence)
+            if narrowed:
+                f.owners = narrowed
+            f.ambiguous = len(f.owners) > 1
+
+    # Swapping --------------------------------------------------------------------------------
+
+    def _counterpart(self, matched: str, f: _Found, index: int, target: SideInfo) -> str | None:
+        if f.kind == "ballot_number":
+            if target.ballot_number is None:
+                return None
+            return _render_number(matched, target.ballot_number)
+        choices = target.cues.get(f.kind, ())
+        if not choices:
+            return None
+        return _with_case_of(matched, choices[index % len(choices)])
+
+
+def _longest_first(found: list[_Found]) -> list[_Found]:
+    """Non-overlapping matches, longest first (ties: the more specific kind)."""
+    order = sorted(found, key=lambda f: (-(f.end - f.start), PRIORITY[f.kind], f.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[_Found] = []
+    for f in order:
+        if all(f.end <= s or f.start >= e for s, e in taken):
+            taken.append((f.start, f.end))
+            chosen.append(f)
+    return chosen
+
+
+def _excluded(f: _Found, text: str) -> bool:
+    if f.pattern is None or not f.pattern.excludes:
+        return False
+    for rx in f.pattern.excludes:
+        for m in rx.finditer(text):
+            if m.start() < f.end and m.end() > f.start:
+                return True
+    return False
+
+
+def _with_case_of(matched: str, cue: str) -> str:
+    letters = [c for c in matched.lstrip("#") if c.isalpha()]
+    cue_letters = [c for c in cue if c.isalpha()]
+    if cue_letters and all(c.isupper() for c in cue_letters):
+        return cue  # an acronym stays in capitals (it only matches that way)
+    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
+        return cue.upper()
+    if letters and all(c.islower() for c in letters):
+        return cue.lower()
+    return cue
+
+
+def _render_number(matched: str, number: int) -> str:
+    if matched.isdigit():
+        return f"{number:02d}" if matched.startswith("0") else str(number)
+    return _with_case_of(matched, WORDS_FOR_NUMBER.get(number, str(number)))
+
+
+@lru_cache(maxsize=4)
+def _matcher_for(directory: Path) -> CueMatcher:
+    return CueMatcher.from_watchlists(load_watchlists(directory))
+
+
+def default_matcher() -> CueMatcher:
+    """The matcher for ``get_settings().watchlist_dir`` (loaded once per directory)."""
+    return _matcher_for(get_settings().watchlist_dir.resolve())

@@ -1,0 +1,262 @@
+"""Text normalisation for the cue matcher: case, Unicode forms, slang, elongation, numbers.
+
+:func:`normalize` lower-cases a text (NFKC), expands a small slang lexicon and keeps, for every
+character of the result, the span of the original it came from, so matches on the normal form
+are reported (and replaced) at their place in the original text. Elongation ("prabowooo",
+"pilihhhh") is not rewritten here: :func:`flexible` builds patterns in which every letter may
+repeat, which keeps legitimate double letters ("maaf", "Ummat") intact.
+
+Ballot numbers are recognised by :func:`find_ballot_numbers`: a bare number counts only after a
+ballot context word ("no", "nomor urut", "paslon", "coblos", "pilih", "salam", ...), or as a
+zero-padded "01".."09" that is not part of a time, date or address.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# A deliberately small lexicon of common Indonesian social-media spellings (written for pantau;
+# it only needs the words that carry election context or surround cues).
+SLANG: dict[str, str] = {
+    "gk": "tidak",
+    "ga": "tidak",
+    "gak": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "enggak": "tidak",
+    "tdk": "tidak",
+    "yg": "yang",
+    "bgt": "banget",
+    "bngt": "banget",
+    "dr": "dari",
+    "utk": "untuk",
+    "untk": "untuk",
+    "sm": "sama",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "krn": "karena",
+    "krna": "karena",
+    "jgn": "jangan",
+    "jngn": "jangan",
+    "nmr": "nomor",
+    "nmer": "nomor",
+    "nomer": "nomor",
+    "plh": "pilih",
+    "pilihlah": "pilih",
+    "cblos": "coblos",
+    "nyoblos": "coblos",
+    "org": "orang",
+    "aja": "saja",
+    "aj": "saja",
+    "sy": "saya",
+    "gw": "saya",
+    "gue": "saya",
+    "tp": "tapi",
+    "jd": "jadi",
+    "bs": "bisa",
+    "udh": "sudah",
+    "udah": "sudah",
+    "sdh": "sudah",
+    "blm": "belum",
+    "lg": "lagi",
+    "dpt": "dapat",
+    "kalo": "kalau",
+    "klo": "kalau",
+    "skrg": "sekarang",
+    "msh": "masih",
+    "emg": "memang",
+    "pilpress": "pilpres",
+}
+
+NUMBER_WORDS: dict[str, int] = {
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+}
+WORDS_FOR_NUMBER = {n: w for w, n in NUMBER_WORDS.items()}
+
+# Honorifics written in several ways; a cue "Pak Prabowo" also matches "bapak prabowo".
+HONORIFICS: dict[str, tuple[str, ...]] = {
+    "pak": ("pak", "bapak", "bpk", "pk"),
+    "bu": ("bu", "ibu"),
+    "bang": ("bang", "abang", "bg"),
+    "prof": ("prof", "profesor", "professor"),
+    "kang": ("kang", "akang"),
+    "mas": ("mas", "mz"),
+}
+
+_TOKEN = re.compile(r"[^\W_]+")
+_RUNS = re.compile(r"(.)\1{2,}")
+_WORD_CHAR = r"[^\W_]"
+SEP = r"[\s\-_.,/&+']{0,3}"
+
+
+@dataclass(frozen=True)
+class NormText:
+    """A normalised text with, for every character, the original span it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    upper: tuple[bool, ...]  # the original character was an upper-case letter
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` of the normal-form slice ``[start, end)``."""
+        return self.starts[start], self.ends[end - 1]
+
+    def all_upper(self, start: int, end: int) -> bool:
+        letters = [self.upper[i] for i in range(start, end) if self.text[i].isalpha()]
+        return bool(letters) and all(letters)
+
+
+def _fold(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    upper: list[bool] = []
+    for i, c in enumerate(text):
+        n = unicodedata.normalize("NFKC", c)
+        is_upper = n.isupper()
+        for ch in n.lower():
+            # Strip accents (é -> e) but keep the character count one-to-one.
+            base = unicodedata.normalize("NFKD", ch)[:1] or ch
+            chars.append(base if base.isascii() else ch)
+            starts.append(i)
+            ends.append(i + 1)
+            upper.append(is_upper)
+    return chars, starts, ends, upper
+
+
+def collapse_runs(token: str) -> str:
+    """ "pilihhhh" -> "pilih": runs of three or more of one character become one."""
+    return _RUNS.sub(r"\1", token)
+
+
+def normalize(text: str) -> NormText:
+    """Lower-case NFKC text with slang expanded, keeping the map back to ``text``."""
+    chars, starts, ends, upper = _fold(text)
+    folded = "".join(chars)
+    out: list[str] = []
+    o_starts: list[int] = []
+    o_ends: list[int] = []
+    o_upper: list[bool] = []
+    pos = 0
+    for m in _TOKEN.finditer(folded):
+        replacement = SLANG.get(collapse_runs(m.group()))
+        if replacement is None or replacement == m.group():
+            continue
+        out += chars[pos : m.start()]
+        o_starts += starts[pos : m.start()]
+        o_ends += ends[pos : m.start()]
+        o_upper += upper[pos : m.start()]
+        out += list(replacement)
+        o_starts += [starts[m.start()]] * len(replacement)
+        o_ends += [ends[m.end() - 1]] * len(replacement)
+        o_upper += [False] * len(replacement)
+        pos = m.end()
+    out += chars[pos:]
+    o_starts += starts[pos:]
+    o_ends += ends[pos:]
+    o_upper += upper[pos:]
+    return NormText("".join(out), tuple(o_starts), tuple(o_ends), tuple(o_upper))
+
+
+def normalize_phrase(phrase: str) -> str:
+    """The comparable form of a cue phrase: folded, lower-case, single spaces."""
+    return " ".join("".join(_fold(phrase)[0]).split())
+
+
+def phrase_tokens(phrase: str) -> list[str]:
+    return _TOKEN.findall(normalize_phrase(phrase))
+
+
+def hashtag_tokens(tag: str) -> list[str]:
+    """``#PrabowoGibran2024`` -> ``["prabowo", "gibran", "2024"]`` (camel case and digits)."""
+    body = tag.lstrip("#")
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", body)
+    return [p.lower() for p in parts] or [body.lower()]
+
+
+def flexible_token(token: str) -> str:
+    """A token whose letters may repeat (elongation); digits are literal."""
+    if token in HONORIFICS:
+        return (
+            "(?:"
+            + "|".join(flexible_token(v) for v in HONORIFICS[token] if v != token)
+            + ("|" + "".join(re.escape(c) + ("+" if c.isalpha() else "") for c in token) + ")")
+        )
+    return "".join(re.escape(c) + ("+" if c.isalpha() else "") for c in token)
+
+
+def flexible(tokens: list[str], sep: str = SEP) -> str:
+    """A pattern for a phrase: flexible tokens, loose separators, word boundaries."""
+    body = sep.join(flexible_token(t) for t in tokens)
+    return rf"(?<!{_WORD_CHAR}){body}(?!{_WORD_CHAR})"
+
+
+# Ballot numbers -------------------------------------------------------------------------------
+
+_CONTEXT_WORDS = (
+    "paslon",
+    "pasangan calon",
+    "pasangan",
+    "capres",
+    "cawapres",
+    "cagub",
+    "cawagub",
+    "calon",
+    "kandidat",
+    "nomor urut",
+    "nomor",
+    "no",
+    "nr",
+    "urut",
+    "coblos",
+    "pilih",
+    "dukung",
+    "salam",
+)
+_CTX = "(?:" + "|".join(flexible_token(w).replace(r"\ ", r"\s+") for w in _CONTEXT_WORDS) + ")"
+_NUM = r"(?P<num>0?[1-9]|" + "|".join(flexible_token(w) for w in NUMBER_WORDS) + ")"
+_NUM_END = rf"(?!{_WORD_CHAR}|[.,:/\-]\d)"
+BALLOT_IN_CONTEXT = re.compile(
+    rf"(?<!{_WORD_CHAR}){_CTX}(?:[\s.:#]{{0,3}}{_CTX})*[\s.:#\-]{{0,3}}{_NUM}{_NUM_END}"
+)
+BALLOT_PADDED = re.compile(rf"(?<![\w.,:/\-])(?P<num>0[1-9]){_NUM_END}")
+# Words after which a zero-padded number is a time, date or address, not a ballot number.
+_NOT_BALLOT_BEFORE = re.compile(
+    r"(?<![^\W_])(?:jam|pukul|pkl|tanggal|tgl|tg|bulan|bln|rt|rw|lantai|lt|kamar|gang|gg|blok|kelas|"
+    r"ruang|jalur|antrian|antrean|halaman|hal|bab|pasal|ayat|menit|detik)\W{0,3}$"
+)
+
+
+def number_value(text: str) -> int:
+    """``"02"`` -> 2, ``"duaaa"`` -> 2."""
+    if text.isdigit():
+        return int(text)
+    return NUMBER_WORDS[collapse_runs(text)]
+
+
+def find_ballot_numbers(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, number)`` of each ballot number in a normalised text, spans on the number."""
+    found: dict[tuple[int, int], int] = {}
+    for m in BALLOT_IN_CONTEXT.finditer(text):
+        found[m.span("num")] = number_value(m.group("num"))
+    for m in BALLOT_PADDED.finditer(text):
+        if _NOT_BALLOT_BEFORE.search(text, 0, m.start()) is None:
+            found.setdefault(m.span("num"), int(m.group("num")))
+    return sorted((s, e, n) for (s, e), n in found.items())
+
+
+def ballot_number_in(form: str) -> int | None:
+    """The ballot number a listed form names (``"nomor urut 2"`` -> 2), if exactly one."""
+    numbers = {n for _, _, n in find_ballot_numbers(normalize(form).text)}
+    return numbers.pop() if len(numbers) == 1 else None
