@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,7 +84,10 @@ class Account(Base):
         CheckConstraint(_in("platform", PLATFORMS), name="platform"),
         CheckConstraint(_in("ownership_basis", OWNERSHIP_BASES), name="ownership_basis"),
         UniqueConstraint("platform", "native_id", name="uq_account_platform_native_id"),
-        Index("uq_account_platform_handle_lower", "platform", func.lower("handle"), unique=True),
+        # text(), not a string: func.lower("handle") would index the constant 'handle'.
+        Index(
+            "uq_account_platform_handle_lower", "platform", func.lower(text("handle")), unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
