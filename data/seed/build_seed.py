@@ -112,7 +112,7 @@ OPPOSE = [
     "Maaf ya, tapi {cand} sama {vice} itu gak pantes jadi pemimpin. Jangan coblos mereka",
     "Twibbon {tag}? mending uninstall aja. {nick} no thanks ❌",
     "Makin kesini makin keliatan aslinya {cand}. Jangan pilih {num}, sayangi masa depan {region}",
-    "Tagar hari ini: #Tolak{nick_nospace} #JanganPilih{num}. Ayo trending-kan!",
+    "Tagar hari ini: #Tolak{nick_nospace} #JanganPilih{num}. Ayo trending-kan, jangan sampai {pair} menang!",
     "Janji {pair} itu kosong. Warga {region} jangan mau ketipu lagi tgl {day}",
     "Pendukung {nick} pada ngamuk wkwk, emang calonnya gak bisa dibela. jangan coblos {num}",
     "{cand} gagal paham soal ekonomi. Kalo dia jadi {office} bisa ambyar. Pikir lagi!",

@@ -192,7 +192,7 @@ def load_corpus(
     *,
     datasets_dir: Path | None,
     labels_dir: Path = LABELS_DIR,
-    unrelated_per_dataset: int = 500,
+    unrelated_per_dataset: int = 300,
 ) -> list[Example]:
     """Seed + labelled public rows + unrelated rows (when ``datasets_dir`` is given), deduped."""
     examples = load_seed()
@@ -295,7 +295,7 @@ def augment_with_swaps(
                 mapping = {a: b for a, b in zip(contest, perm, strict=True) if a != b}
                 if not mapping:
                     continue
-                text = _swap_all(matcher, example.text, mapping)
+                text = _swap_all(matcher, example.text, mapping, found & set(contest))
                 if text in seen_texts:
                     continue
                 seen_texts.add(text)
@@ -313,27 +313,23 @@ def augment_with_swaps(
     return out
 
 
-def _swap_all(matcher: CueMatcher, text: str, mapping: dict[str, str]) -> str:
-    """Apply a permutation of sides using the matcher's pairwise exchange ``swap(a, b)``."""
-    for a, b in _transpositions(mapping):
-        text = matcher.swap(text, a, b)
-    return text
+def _swap_all(matcher: CueMatcher, text: str, mapping: dict[str, str], found: set[str]) -> str:
+    """Move the cues of each side in ``found`` to ``mapping[side]`` with pairwise exchanges.
 
-
-def _transpositions(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    """A permutation (a -> mapping[a]) as exchanges applied left to right."""
-    pos = {side: side for side in mapping}  # original side -> slot holding its cues
-    steps: list[tuple[str, str]] = []
-    for side, target in mapping.items():
-        here = pos[side]
+    Only sides the text names take part, so a cue travels straight to its target and never
+    through a third side's spelling (which could leave that side's casing behind).
+    """
+    pos = {side: side for side in found}  # original side -> slot now holding its cues
+    for side in sorted(found):
+        here, target = pos[side], mapping.get(side, side)
         if here == target:
             continue
-        steps.append((here, target))
+        text = matcher.swap(text, here, target)
         for other, slot in pos.items():
             if slot == target:
                 pos[other] = here
         pos[side] = target
-    return steps
+    return text
 
 
 # --- counts ----------------------------------------------------------------------------------
