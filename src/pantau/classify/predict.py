@@ -73,6 +73,7 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     with warnings.catch_warnings():
         # torch.ao.quantization is deprecated in favour of torchao, which is not installed.
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=r".*quantize", category=UserWarning)
         from torch.ao.quantization import quantize_dynamic
 
         quantized: torch.nn.Module = quantize_dynamic(  # type: ignore[no-untyped-call]

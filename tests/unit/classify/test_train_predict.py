@@ -1,0 +1,139 @@
+"""Fine-tuning, prediction, quantisation and packaging on a tiny random BERT."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pantau.classify import corpus
+from pantau.classify.build import evaluate_all
+from pantau.classify.card import write_card
+from pantau.classify.predict import Classifier, model_version, read_model_info
+from pantau.classify.train import LABELS, TrainConfig, fine_tune, length_bucketed_batches
+from tests.unit.classify.tiny import ToyMatcher, make_tiny_base, toy_examples
+
+CONFIG = TrainConfig(epochs=1, batch_size=8, learning_rate=2e-3, max_steps=150, threads=1, seed=3)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = make_tiny_base(tmp_path_factory.mktemp("base"))
+    examples = toy_examples()
+    out = tmp_path_factory.mktemp("model")
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=out,
+        config=CONFIG,
+    )
+    return out
+
+
+def test_model_folder_has_label_maps_and_tokenizer(trained: Path) -> None:
+    config = json.loads((trained / "config.json").read_text())
+    assert config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
+    assert config["label2id"] == {label: i for i, label in enumerate(LABELS)}
+    assert (trained / "model.safetensors").is_file()
+    assert (trained / "tokenizer.json").is_file()
+
+
+def test_learns_the_toy_task(trained: Path) -> None:
+    clf = Classifier(trained, quantize=False, threads=1)
+    examples = toy_examples()
+    probs = clf.probabilities([e.text for e in examples])
+    assert probs.shape == (len(examples), 4)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    pred = [clf.labels[i] for i in probs.argmax(axis=1)]
+    correct = sum(p == e.label for p, e in zip(pred, examples, strict=True))
+    assert correct / len(examples) >= 0.9
+
+
+def test_batching_and_length_sorting_do_not_change_outputs(trained: Path) -> None:
+    texts = ["makan siang", "ayo coblos anies menang hari ini , wajib !", "tolak ganjar", ""]
+    batched = Classifier(trained, quantize=False, threads=1, batch_size=3).probabilities(texts)
+    alone = np.vstack(
+        [Classifier(trained, quantize=False, threads=1).probabilities([t]) for t in texts]
+    )
+    np.testing.assert_allclose(batched, alone, atol=1e-5)
+
+
+def test_suggestions_carry_targets_from_the_matcher(trained: Path) -> None:
+    clf = Classifier(trained, quantize=False, threads=1)
+    [s] = clf.suggest(["jangan pilih prabowo dinasti"], matcher=ToyMatcher())
+    assert s.targets == ("prabowo-gibran",)
+    assert set(s.probs) == set(LABELS)
+    assert s.score == max(s.probs.values())
+    assert s.label == max(s.probs, key=lambda k: s.probs[k])
+
+
+def test_int8_quantisation_stays_close(trained: Path) -> None:
+    texts = [e.text for e in toy_examples()]
+    fp32 = Classifier(trained, quantize=False, threads=1).probabilities(texts)
+    int8 = Classifier(trained, quantize=True, threads=1).probabilities(texts)
+    assert np.abs(fp32 - int8).max() < 0.1
+    assert (fp32.argmax(axis=1) == int8.argmax(axis=1)).mean() >= 0.9
+
+
+def test_training_is_deterministic(tmp_path: Path, trained: Path) -> None:
+    base = make_tiny_base(tmp_path / "base")
+    examples = toy_examples()
+    results = [
+        fine_tune(
+            base=str(base),
+            texts=[e.text for e in examples],
+            labels=[e.label for e in examples],
+            out_dir=tmp_path / f"m{i}",
+            config=CONFIG,
+        )
+        for i in range(2)
+    ]
+    assert results[0].weights_sha256 == results[1].weights_sha256
+    assert results[0].steps == CONFIG.max_steps
+
+
+def test_unknown_label_is_refused(tmp_path: Path) -> None:
+    from pantau.errors import ModelError
+
+    with pytest.raises(ModelError, match="unknown labels \\['positive'\\]"):
+        fine_tune(
+            base="unused",
+            texts=["a"],
+            labels=["positive"],
+            out_dir=tmp_path,
+            config=CONFIG,
+        )
+
+
+def test_length_buckets_cover_every_index_once() -> None:
+    import random
+
+    lengths = [5, 1, 9, 3, 3, 7, 2, 8, 6, 4, 10]
+    batches = length_bucketed_batches(lengths, batch_size=3, rng=random.Random(0))
+    flat = sorted(i for b in batches for i in b)
+    assert flat == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+
+
+def test_evaluation_and_card(trained: Path, tmp_path: Path) -> None:
+    examples = toy_examples()
+    splits = corpus.Splits(train=[], dev=[], test=examples, heldout=examples[:12])
+    info = evaluate_all(model_dir=trained, splits=splits, matcher=ToyMatcher())
+    test = info["evaluation"]["test"]
+    assert test["n"] == len(examples)
+    assert set(test["per_class"]) == set(LABELS)
+    assert 0.0 <= test["macro_f1"] <= 1.0
+    assert test["precision_at"]["500"] is None  # fewer than 500 texts
+    cf = info["fairness"]["test"]["counterfactual"]
+    # 24 texts name one side each (support/oppose/neutral templates): 2 swaps each.
+    named = [e for e in examples if ToyMatcher().match(e.text).sides]
+    assert cf["pairs"] == 2 * len(named)
+    assert isinstance(info["quantize_int8"], bool)
+    write_card(trained, {"model": {"name": "toy", "weights_sha256": "ab" * 32}, **info})
+    card = (trained / "MODEL_CARD.md").read_text()
+    assert "macro-F1" in card and "counterfactual swaps" in card
+    assert read_model_info(trained)["evaluation"]["test"]["n"] == len(examples)
+    assert model_version(trained) == f"{trained.name}:{'ab' * 6}"
