@@ -331,6 +331,9 @@ def _store_metrics(
         pk = post_pks.get((record.platform or platform, record.post_id))
         if pk is None:
             continue  # counts for a post this payload did not describe; nothing to hang them on
+        counts = (record.likes, record.comments, record.reposts_shares, record.quotes)
+        if all(c is None for c in (*counts, record.views, record.saves)):
+            continue  # the payload showed no counts at all: no snapshot (never zero-filled)
         rows[pk] = {
             "post_pk": pk,
             "run_id": run_id,

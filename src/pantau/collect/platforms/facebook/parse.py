@@ -89,7 +89,7 @@ def is_login_wall(page: str) -> bool:
 
 def _bboxes(page: str) -> Iterator[Any]:
     """Every ``"__bbox": {...}`` object embedded in the page's scripts."""
-    for match in re.finditer(r"\"__bbox\":", page):
+    for match in re.finditer(r"\"__bbox\":\s*", page):
         try:
             obj, _ = _DECODER.raw_decode(page, match.end())
         except ValueError:
