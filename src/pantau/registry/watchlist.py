@@ -191,8 +191,9 @@ def load_watchlists(directory: Path) -> list[Watchlist]:
     if not problems:
         problems = check_watchlists(watchlists)
     if problems:
+        lines = "\n".join(problems).splitlines()
         raise WatchlistError(
-            f"{len(problems)} problem(s) in the watch lists in {directory}:\n" + "\n".join(problems)
+            f"{len(lines)} problem(s) in the watch lists in {directory}:\n" + "\n".join(lines)
         )
     return watchlists
 
