@@ -27,6 +27,7 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("web", "web"),
     ("collect", "collect"),
     ("evidence", "evidence"),
+    ("replica", "replica"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo",)

@@ -49,6 +49,11 @@ SESSION_COOKIES = {
     "facebook": "xs",
 }
 _RAW_SEND = "pantau.replica.raw_send"
+# Where X and Instagram send a logged-out browser (their real login paths, under the prefix).
+LOGIN_REDIRECTS = {
+    "x": "/i/flow/login?redirect_after_login=",
+    "instagram": "/accounts/login/?next=",
+}
 
 
 class Replica:
@@ -169,8 +174,8 @@ class Replica:
     def _login_wall(self, request: Request, platform: str, page: bool) -> Response:
         base = self.prefix(request, platform)
         if page:
-            if platform in ("x", "instagram"):
-                target = f"{base}/login?next={quote(str(request.url), safe='')}"
+            if platform in LOGIN_REDIRECTS:
+                target = f"{base}{LOGIN_REDIRECTS[platform]}{quote(str(request.url), safe='')}"
                 return RedirectResponse(target, 302)
             return HTMLResponse(pages.login_wall(platform, base, str(request.url)))
         status, body = fl.LOGIN_BODY[platform]
@@ -220,7 +225,16 @@ def _login_routes(rep: Replica) -> list[Route]:
         )
         return resp
 
-    return [Route("/{platform}/login", login, methods=["GET", "POST"])]
+    async def login_page(request: Request) -> Response:
+        platform = request.url.path.strip("/").split("/")[0]
+        nxt = request.query_params.get("redirect_after_login") or request.query_params.get("next")
+        return HTMLResponse(pages.login_wall(platform, rep.prefix(request, platform), nxt or "/"))
+
+    return [
+        Route("/{platform}/login", login, methods=["GET", "POST"]),
+        Route("/x/i/flow/login", login_page),
+        Route("/instagram/accounts/login/", login_page),
+    ]
 
 
 def _admin_routes(rep: Replica) -> list[Route]:

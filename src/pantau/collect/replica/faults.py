@@ -122,13 +122,14 @@ LOGIN_BODY: dict[str, tuple[int, dict[str, Any]]] = {
         401,
         {"message": "login_required", "require_login": True, "status": "fail"},
     ),
-    "tiktok": (200, {"statusCode": 10201, "status_code": 10201, "status_msg": "login required"}),
+    "tiktok": (200, {"statusCode": 10201, "status_code": 10201, "status_msg": "login_required"}),
     "facebook": (
         200,
         {
             "error": 1357001,
             "errorSummary": "Not Logged In",
             "errorDescription": "Please log in to continue.",
+            "error_type": "login_required",
             "payload": None,
         },
     ),
@@ -136,7 +137,7 @@ LOGIN_BODY: dict[str, tuple[int, dict[str, Any]]] = {
 
 CHALLENGE_BODY: dict[str, tuple[int, dict[str, Any]]] = {
     "x": (
-        403,
+        200,
         {
             "errors": [
                 {
@@ -166,7 +167,7 @@ CHALLENGE_BODY: dict[str, tuple[int, dict[str, Any]]] = {
         {
             "statusCode": 10101,
             "status_code": 10101,
-            "status_msg": "verify",
+            "status_msg": "captcha verify required",
             "verifyConfig": {"type": "verify", "subtype": "slide"},
         },
     ),
@@ -176,6 +177,7 @@ CHALLENGE_BODY: dict[str, tuple[int, dict[str, Any]]] = {
             "error": 1357053,
             "errorSummary": "Security Check Required",
             "errorDescription": "Please complete a security check.",
+            "error_type": "checkpoint_required",
             "payload": None,
         },
     ),

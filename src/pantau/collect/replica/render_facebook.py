@@ -40,6 +40,17 @@ def post_url(acc: Account, post: Post) -> str:
     return f"https://www.facebook.com/{acc.handle}/posts/pfbid0{b64(post.id).rstrip('=')}"
 
 
+def post_id_of(segment: str) -> str:
+    """The post id in a permalink segment: a plain id, or the replica's ``pfbid0`` form."""
+    if segment.startswith("pfbid0"):
+        raw = segment[len("pfbid0") :]
+        try:
+            return base64.b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return segment
+    return segment
+
+
 def actor(acc: Account) -> dict[str, Any]:
     return {
         "__typename": "User",

@@ -553,9 +553,11 @@ def facebook_routes(rep: Replica) -> list[BaseRoute]:
 
     async def profile(request: Request) -> Response:
         handle = request.path_params["handle"]
+        if handle == "profile.php":  # numeric profiles: /profile.php?id=1000...
+            handle = request.query_params.get("id", "")
 
         def make() -> Response:
-            acc = scn().account("facebook", handle)
+            acc = scn().account("facebook", handle) or scn().account_by_id("facebook", handle)
             if acc is None or not acc.exists:
                 return HTMLResponse(pages.not_found_page("facebook"), 404)
             _, info = fb.timeline_parts(scn(), acc, start=0, size=fb.FIRST_PAGE)
@@ -581,8 +583,13 @@ def facebook_routes(rep: Replica) -> list[BaseRoute]:
         return await rep.respond(request, "facebook", "profile_page", (handle,), make, page=True)
 
     async def post_page(request: Request) -> Response:
-        handle, post_id = request.path_params["handle"], request.path_params["post_id"]
-        reactors = request.query_params.get("reactors") == "1"
+        handle, post_id = (
+            request.path_params["handle"],
+            fb.post_id_of(request.path_params["post_id"]),
+        )
+        asked = request.query_params.get("reactors") == "1"
+        # The reactions dialog needs a session: a logged-in page loads it, ?reactors=1 demands it.
+        reactors = asked or rep.logged_in(request, "facebook")
 
         def make() -> Response:
             post = scn().post("facebook", post_id)
