@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -66,3 +68,16 @@ def csrf_in_page(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF field"
     return match.group(1)
+
+
+def cheap_hasher() -> PasswordHasher:
+    """argon2id with the smallest cost: tests hash dozens of passwords on shared CPUs."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+_CHEAP = cheap_hasher()
+
+
+def use_cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(users, "_hasher", lambda: _CHEAP)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", [])

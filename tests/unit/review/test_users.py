@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import Type
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -10,6 +11,8 @@ from pantau.errors import InputRejected, PermissionDenied, ReviewError
 from pantau.review import auth, users
 from pantau.review.models import AuditEntry, User
 from tests.support.review_app import OPERATOR, PASSWORD, make_users
+
+REAL_HASHER = users._hasher  # captured before the autouse fixture swaps in a cheap one
 
 
 def test_hash_is_salted_argon2id_and_verifies_only_the_password() -> None:
@@ -99,3 +102,10 @@ def test_disable_revokes_sessions_and_blocks_login(engine: Engine, session: Sess
     assert auth.login(session=session, username="reviewer", password=PASSWORD).ok
     actions = session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
     assert actions[-4:] == ["user.disable", "login.failed", "user.enable", "login.success"]
+
+
+def test_production_hasher_uses_argon2id_with_a_real_cost() -> None:
+    hasher = REAL_HASHER()
+    # OWASP's argon2id floor: 19 MiB memory, 2 iterations.
+    assert hasher.type is Type.ID
+    assert hasher.time_cost >= 2 and hasher.memory_cost >= 19 * 1024

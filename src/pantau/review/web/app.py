@@ -51,8 +51,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:
-        target = request.url.path
-        if request.url.query:
+        # Only a page can be returned to after signing in; a form post starts over at home.
+        target = request.url.path if request.method == "GET" else "/"
+        if request.url.query and request.method == "GET":
             target += "?" + request.url.query
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
@@ -82,12 +83,12 @@ def _install_error_pages(app: FastAPI) -> None:
 
 def _audit_denied(request: Request, reason: str) -> None:
     """Record a refused access in its own transaction (the request's was rolled back)."""
-    user = getattr(request.state, "user", None)
+    viewer = getattr(request.state, "viewer", None)
     try:
         with session_scope(request.app.state.engine) as session:
             audit.record(
                 session=session,
-                actor=user.username if user is not None else "anonymous",
+                actor=viewer.username if viewer is not None else "anonymous",
                 action="access.denied",
                 subject_type="route",
                 subject_id=f"{request.method} {request.url.path}"[:128],

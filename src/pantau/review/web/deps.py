@@ -14,6 +14,7 @@ same permissions again, so a route that forgets still cannot act.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -26,6 +27,17 @@ from pantau.review.models import User
 from pantau.review.permissions import Permission, require
 from pantau.review.web.security import SESSION_COOKIE
 from pantau.store.db import session_scope
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A plain snapshot of the signed-in user for pages and error handlers: it stays readable
+    after the request's transaction was rolled back (ORM objects are expired then)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
 
 
 class LoginRequired(Exception):
@@ -54,6 +66,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         return None
     web, user = resolved
     request.state.user = user
+    request.state.viewer = Viewer(user.id, user.username, user.display_name, user.role)
     request.state.web_session = web
     return user
 
@@ -86,7 +99,9 @@ def require_role(*roles: str) -> Any:
 
     def guard(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise PermissionDenied(f"{user.username} (role {user.role}) is not {' or '.join(roles)}")
+            raise PermissionDenied(
+                f"{user.username} (role {user.role}) is not {' or '.join(roles)}"
+            )
         return user
 
     return Depends(guard)
@@ -94,4 +109,3 @@ def require_role(*roles: str) -> Any:
 
 def client_addr(request: Request) -> str:
     return request.client.host if request.client else ""
-

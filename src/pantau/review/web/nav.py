@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pantau.review.models import User
-from pantau.review.permissions import Permission, has_permission
+from pantau.review.permissions import ROLE_PERMISSIONS, Permission
 
 
 @dataclass(frozen=True)
@@ -25,5 +24,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def visible_nav(user: User) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if has_permission(user, item.permission)]
+def visible_nav(role: str) -> list[NavItem]:
+    allowed = ROLE_PERMISSIONS.get(role, frozenset())
+    return [item for item in NAV_ITEMS if item.permission in allowed]

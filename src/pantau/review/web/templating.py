@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from pantau.config import Settings
-from pantau.review.models import User
-from pantau.review.permissions import ROLE_LABELS, Permission, has_permission
+from pantau.review.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission
+from pantau.review.web.deps import Viewer
 from pantau.review.web.nav import visible_nav
 from pantau.review.web.security import (
     CSRF_COOKIE,
@@ -59,7 +59,7 @@ def render(
     """Render ``template`` with the signed-in user, their navigation and a CSRF token."""
     settings: Settings = request.app.state.settings
     env: Environment = request.app.state.templates
-    user: User | None = getattr(request.state, "user", None)
+    user: Viewer | None = getattr(request.state, "viewer", None)
     new_csrf_cookie: str | None = None
     if user is not None and request.cookies.get(SESSION_COOKIE):
         binding = request.cookies[SESSION_COOKIE]
@@ -70,9 +70,9 @@ def render(
     values: dict[str, Any] = {
         "request": request,
         "user": user,
-        "nav": visible_nav(user) if user is not None else [],
+        "nav": visible_nav(user.role) if user is not None else [],
         "csrf_token": csrf_token_for(settings.secret, binding),
-        "can": (lambda p: user is not None and has_permission(user, Permission(p))),
+        "can": (lambda p: user is not None and Permission(p) in ROLE_PERMISSIONS[user.role]),
         "current_path": request.url.path,
     }
     values.update(context or {})

@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from pantau.review import auth
 from pantau.review.auth import LoginStatus
-from pantau.review.web.deps import OptionalUser, SessionDep, SettingsDep, client_addr
+from pantau.review.web.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_addr
 from pantau.review.web.security import CSRF_COOKIE, SESSION_COOKIE, set_cookie
 from pantau.review.web.templating import render
 
@@ -35,10 +35,11 @@ def healthz() -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
+def login_page(request: Request, user: OptionalUser, next: str = "/", keluar: int = 0) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "login.html", {"next": safe_next(next), "error": None})
+    context = {"next": safe_next(next), "error": None, "logged_out": bool(keluar)}
+    return render(request, "login.html", context)
 
 
 @router.post("/login")
@@ -69,10 +70,8 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if token:
-        auth.logout(session=session, token=token)
-    response = RedirectResponse("/login", status_code=303)
+def logout(request: Request, session: SessionDep, _user: CurrentUser) -> Response:
+    auth.logout(session=session, token=request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login?keluar=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -1,0 +1,12 @@
+"""Review tests hash passwords with the cheapest argon2 cost (the real cost is tested once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.review_app import use_cheap_hasher
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_cheap_hasher(monkeypatch)

@@ -1,0 +1,157 @@
+"""Route x role matrix: every route the app registers, for every role and for nobody signed in.
+
+Each route needs an entry in ``EXPECTED``: a route added later without one fails
+:func:`test_every_route_has_an_expectation`, so new pages cannot skip the access review.
+Outcomes: ``allowed`` (2xx, a 3xx that is not to the login page, or a 400 form error),
+``forbidden`` (403), ``login`` (303 to ``/login?next=...``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Engine
+from starlette.routing import Mount
+
+from pantau.review import users
+from pantau.review.models import ROLES, User
+from pantau.store.db import session_scope
+from tests.support.review_app import (
+    OPERATOR,
+    PASSWORD,
+    anonymous_client,
+    app_for,
+    csrf_of,
+    make_users,
+    signed_in_client,
+)
+
+ALL = frozenset(ROLES)
+_serial = itertools.count()
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Expect:
+    roles: frozenset[str] | str  # roles allowed, or PUBLIC (anyone, signed in or not)
+    path: str = ""  # concrete path for a templated route
+    form: dict[str, str] = field(default_factory=dict)
+
+
+EXPECTED: dict[tuple[str, str], Expect] = {
+    ("GET", "/static"): Expect(PUBLIC, "/static/style.css"),
+    ("GET", "/healthz"): Expect(PUBLIC),
+    ("GET", "/login"): Expect(PUBLIC),
+    ("POST", "/login"): Expect(PUBLIC, form={"username": "nobody", "password": "x"}),
+    ("POST", "/logout"): Expect(ALL),
+    ("GET", "/"): Expect(ALL),
+    ("GET", "/audit"): Expect(frozenset({"admin", "auditor"})),
+    ("GET", "/audit/verify"): Expect(frozenset({"admin", "auditor"})),
+    ("GET", "/users"): Expect(frozenset({"admin", "auditor"})),
+    ("POST", "/users"): Expect(
+        frozenset({"admin"}),
+        form={"username": "baru", "role": "analyst", "password": PASSWORD},
+    ),
+    ("POST", "/users/{username}/disable"): Expect(frozenset({"admin"}), "/users/spare/disable"),
+    ("POST", "/users/{username}/enable"): Expect(frozenset({"admin"}), "/users/spare/enable"),
+}
+
+
+def registered_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route, included routers flattened (with their prefixes)."""
+    found: set[tuple[str, str]] = set()
+    for ctx in iter_route_contexts(app.routes):
+        path = ctx.path or repr(ctx.original_route)
+        if isinstance(ctx.original_route, Mount):
+            found.add(("GET", path))
+        elif ctx.methods:
+            found |= {(m, path) for m in ctx.methods - {"HEAD"}}
+        else:  # a new kind of route needs a decision here
+            found.add(("UNKNOWN", path))
+    return found
+
+
+@pytest.fixture
+def world(engine: Engine) -> tuple[FastAPI, Engine, dict[str, User]]:
+    made = make_users(engine)
+    with session_scope(engine) as s:
+        users.add_user(
+            session=s, actor=OPERATOR, username="spare", role="analyst", password=PASSWORD
+        )
+    return app_for(engine), engine, made
+
+
+def test_every_route_has_an_expectation(engine: Engine) -> None:
+    routes = registered_routes(app_for(engine))
+    missing = sorted(routes - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - routes)
+    assert missing == [], f"routes without an access expectation: {missing}"
+    assert stale == [], f"expectations for routes that no longer exist: {stale}"
+
+
+def _call(client: TestClient, method: str, key: tuple[str, str], expect: Expect) -> Response:
+    path = expect.path or key[1]
+    if method == "GET":
+        return client.get(path)
+    form = {**expect.form, "csrf_token": csrf_of(client)}
+    if key in (("POST", "/users"), ("POST", "/login")):
+        # distinct names: no "already exists", and no throttle lock from repeated failures
+        form["username"] = f"{form['username']}{next(_serial)}"
+    return client.request(method, path, data=form)
+
+
+def _outcome(response: Response) -> str:
+    if response.status_code == 303 and response.headers["location"].startswith("/login?next="):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code < 400 or response.status_code in (400, 401):
+        return "allowed"
+    return f"unexpected {response.status_code}"
+
+
+def test_route_role_matrix(world: tuple[FastAPI, Engine, dict[str, User]]) -> None:
+    app, engine, made = world
+    problems: list[str] = []
+    checked = 0
+    for key, expect in sorted(EXPECTED.items()):
+        method = key[0]
+        for who in (None, *ROLES):
+            if who is None:
+                client = anonymous_client(app)
+                want = "allowed" if expect.roles == PUBLIC else "login"
+            else:
+                client = signed_in_client(app, engine, made[who])
+                allowed = expect.roles == PUBLIC or who in expect.roles
+                want = "allowed" if allowed else "forbidden"
+            got = _outcome(_call(client, method, key, expect))
+            checked += 1
+            if got != want:
+                problems.append(f"{method} {key[1]} as {who or 'anonymous'}: {got}, want {want}")
+    assert problems == []
+    assert checked == len(EXPECTED) * (len(ROLES) + 1)
+
+
+def test_signed_in_get_pages_render(world: tuple[FastAPI, Engine, dict[str, User]]) -> None:
+    app, engine, made = world
+    client = signed_in_client(app, engine, made["admin"])
+    for path, marker in (
+        ("/", "Entri jejak audit"),
+        ("/audit", "Jejak Audit"),
+        ("/audit/verify", "Rantai utuh"),
+        ("/users", "Tambah pengguna"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert marker in response.text, path
+    auditor = signed_in_client(app, engine, made["auditor"])
+    page = auditor.get("/users").text
+    assert "Pengguna reviewer" in page
+    assert "Tambah pengguna" not in page  # read-only: no forms to change users
+    assert "Nonaktifkan" not in page
