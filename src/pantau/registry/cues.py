@@ -158,7 +158,9 @@ class CueMatcher:
             source, target = (a, b) if a in keys else (b, a)
             index = dict(f.owners)[source]
             start, end = norm.span(f.start, f.end)
-            replacement = self._counterpart(text[start:end], f, index, self.sides[target])
+            replacement = self._counterpart(
+                text[start:end], f, self.sides[source], index, self.sides[target]
+            )
             if replacement is not None:
                 out += [text[pos:start], replacement]
                 pos = end
@@ -237,7 +239,9 @@ class CueMatcher:
 
     # Swapping --------------------------------------------------------------------------------
 
-    def _counterpart(self, matched: str, f: _Found, index: int, target: SideInfo) -> str | None:
+    def _counterpart(
+        self, matched: str, f: _Found, source: SideInfo, index: int, target: SideInfo
+    ) -> str | None:
         if f.kind == "ballot_number":
             if target.ballot_number is None:
                 return None
@@ -245,7 +249,11 @@ class CueMatcher:
         choices = target.cues.get(f.kind, ())
         if not choices:
             return None
-        return _with_case_of(matched, choices[index % len(choices)])
+        counterpart = choices[index % len(choices)]
+        own = source.cues.get(f.kind, ())
+        if index < len(own) and matched == own[index]:
+            return counterpart  # written as listed: the counterpart as listed (round-trips)
+        return _with_case_of(matched, counterpart)
 
 
 def _longest_first(found: list[_Found]) -> list[_Found]:
