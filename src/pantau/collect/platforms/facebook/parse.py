@@ -48,7 +48,8 @@ _SKIP = frozenset({"attached_story"})
 def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "") -> ParseResult:
     """Parse one Facebook page or GraphQL body."""
     text = as_text(body)
-    is_page = text.lstrip().startswith("<")
+    # Anything that is not JSON is read as a page (HTML, or a recording of one).
+    is_page = not text.lstrip().startswith(("{", "[", "for (;;);"))
     documents = list(_bboxes(text)) if is_page else list(_json_documents(text, url or op))
     posts: dict[str, PostRecord] = {}
     metrics: dict[str, MetricsRecord] = {}
