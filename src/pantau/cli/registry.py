@@ -67,18 +67,26 @@ def print_report(report: ImportReport, what: str) -> None:
             f"{report.count('updated', accounts=True)} updated, "
             f"{report.count('unchanged', accounts=True)} unchanged"
         )
-    console.print(Text(line))
+    _line(line)
     for change in [*report.records, *report.accounts]:
         if change.kind == "added":
-            console.print(Text(f"  + {change.key}", style="green"))
+            _line(f"  + {change.key}", "green")
         elif change.kind == "updated":
             diff = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in change.diff.items())
-            console.print(Text(f"  ~ {change.key}: {diff}", style="yellow"))
+            _line(f"  ~ {change.key}: {diff}", "yellow")
     if report.missing:
-        verb = "deactivated" if report.deactivated else "still active (use --deactivate-missing)"
-        console.print(Text(f"accounts not in the file, {verb}:"))
+        if not report.deactivated:
+            verb = "still active (use --deactivate-missing)"
+        else:
+            verb = "to deactivate" if report.dry_run else "deactivated"
+        _line(f"accounts not in the file, {verb}:")
         for label in report.missing:
-            console.print(Text(f"  - {label}"))
+            _line(f"  - {label}")
+
+
+def _line(text: str, style: str = "") -> None:
+    """One report line, never wrapped (scripts and tests grep these), printed as plain text."""
+    console.print(Text(text, style=style), soft_wrap=True)
 
 
 @app.command("import")
