@@ -33,7 +33,7 @@ def browse(
         permission=Permission.AUDIT_VIEW,
         subject_type="audit_trail",
         subject_id="",
-        detail={"before": before, "actor": actor, "action": action},
+        detail={k: v for k, v in (("before", before), ("actor", actor), ("action", action)) if v},
     )
     entries = audit.list_entries(
         session=session,
