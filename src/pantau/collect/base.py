@@ -196,7 +196,7 @@ class Collector(ABC):
     def _require_data(self, fetched: Fetched) -> None:
         """A profile always yields at least its account: no records at all means the page or
         its responses were not what the platform serves (never "nothing found")."""
-        if all(result.is_empty for result in fetched.results):
+        if all(result.is_empty for result in fetched.results) and not self._has_empty_list(fetched):
             raise TruncatedResponseError(
                 f"no platform data in the page or its {len(fetched.captures) - 1} response(s)",
                 platform=self.platform,
@@ -214,6 +214,10 @@ class Collector(ABC):
         self._require_data(fetched)
         await page.paginate(fetched=fetched, collector=self, since=None, overlap=timedelta(0))
         return fetched
+
+    def _has_empty_list(self, fetched: Fetched) -> bool:
+        """Whether the captures show a well-formed but empty list (platform-specific)."""
+        return False
 
     def op_for(self, url: str) -> str:
         """The operation name a captured URL represents (X: the GraphQL op in the path)."""

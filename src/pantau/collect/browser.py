@@ -240,7 +240,7 @@ async def _block_heavy(route: Route) -> None:
 class CapturePage:
     """Wraps one Playwright page: navigate, capture document + data responses, scroll for more."""
 
-    settle_s = 0.03  # lets scripts fired on load start their fetches before we count pending
+    quiet_s = 0.15  # no data request in flight for this long = the page has loaded its data
     more_wait_s = 1.5  # how long a scroll may take to trigger the next page's request
 
     def __init__(self, page: Page, *, platform: str, item: str, timeout_s: float) -> None:
@@ -389,8 +389,13 @@ class CapturePage:
         """Wait for the data requests in flight, then read, check and parse every body."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout_s
-        await asyncio.sleep(self.settle_s)
-        while self._pending:
+        quiet_since = loop.time()
+        # Pages chain their requests (profile, then its timeline): wait until no data request
+        # has been in flight for ``quiet_s``, not merely until none is in flight right now.
+        while self._pending or loop.time() - quiet_since < self.quiet_s:
+            if self._pending:
+                quiet_since = loop.time()
+            await asyncio.sleep(0.01)
             if loop.time() > deadline:
                 raise CollectTimeoutError(
                     f"{len(self._pending)} data request(s) still pending after "
@@ -398,7 +403,6 @@ class CapturePage:
                     platform=self.platform,
                     item=self.item,
                 )
-            await asyncio.sleep(0.02)
         tasks, self._bodies = self._bodies, []
         seen = {c.sha256 for c, _ in fetched.captures}
         for outcome in await asyncio.gather(*tasks):

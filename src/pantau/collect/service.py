@@ -205,13 +205,21 @@ async def _posts_acts(
         for p in r.posts
         if author_id is not None and p.author_id == author_id
     ]
-    new_own = [p for p in own if p.post_id in new_ids]
-    outcome.new_post_ids = sorted({p.post_id for p in new_own})
+    outcome.new_post_ids = sorted({p.post_id for p in own if p.post_id in new_ids})
+    # Items of this run: own posts newer than the previous watermark (the overlap re-reads
+    # older ones on purpose; they are not counted again). Pinned posts count only when new.
+    fresh = {
+        p.post_id: p
+        for p in own
+        if since is None
+        or (p.created_at is not None and p.created_at > since)
+        or p.post_id in new_ids
+    }.values()
     _advance_watermark(session, account.id, mark, own)
     counts = {
-        "posts": [p for p in new_own if p.kind not in COMMENT_KINDS | SHARE_KINDS],
-        "comments": [p for p in new_own if p.kind in COMMENT_KINDS],
-        "shares": [p for p in new_own if p.kind in SHARE_KINDS],
+        "posts": [p for p in fresh if p.kind not in COMMENT_KINDS | SHARE_KINDS],
+        "comments": [p for p in fresh if p.kind in COMMENT_KINDS],
+        "shares": [p for p in fresh if p.kind in SHARE_KINDS],
     }
     for name, act in (("posts", Act.POSTS), ("comments", Act.COMMENTS), ("shares", Act.SHARES)):
         cap = collector.capability(act)

@@ -46,7 +46,7 @@ EXPECTED = {
     Act.SHARES: ((True, False), (False, False), (True, False), (True, False)),
     Act.LIKES_GIVEN: ((False, False), (False, False), (False, False), (False, False)),
     Act.LIKERS_OF_POST: ((False, False), (True, True), (True, True), (False, False)),
-    Act.FOLLOWING: ((True, True), (True, True), (True, True), (True, True)),
+    Act.FOLLOWING: ((True, True), (True, True), (False, False), (True, True)),
 }
 
 

@@ -31,7 +31,11 @@ class FacebookCollector(Collector):
             False, note="not exposed; found by reverse lookup among watched posts' reactors"
         ),
         Act.LIKERS_OF_POST: Capability(True, needs_login=True, note="reactions dialog"),
-        Act.FOLLOWING: Capability(True, needs_login=True),
+        Act.FOLLOWING: Capability(
+            False,
+            note="friends/following tabs need login, follow each user's privacy setting and "
+            "have no parser yet: not collected",
+        ),
     }
     example_urls = (
         "https://www.facebook.com/kpu.ri",
@@ -40,10 +44,18 @@ class FacebookCollector(Collector):
         "https://www.facebook.com/kpu.ri/following",
     )
 
+    def _has_empty_list(self, fetched: Fetched) -> bool:
+        # Facebook names the profile only inside its stories: a profile without posts still
+        # carries the (empty) timeline preload, which is not a broken page.
+        return any(
+            capture.kind == "page" and b'"timeline_list_feed_units"' in capture.body
+            for capture, _ in fetched.captures
+        )
+
     def profile_url(self, handle: str) -> str:
         return f"{self.base_url}/{handle}"
 
     async def _post_engagement(self, page: CapturePage, post: PostRef, logged_in: bool) -> Fetched:
-        fetched = Fetched(self.platform, "engagement", post.url)
+        fetched = Fetched(self.platform, "engagement", post.url, subject_id=post.post_id)
         await page.open(post.url, fetched=fetched, collector=self)  # counts, comments (partial)
         return fetched

@@ -46,7 +46,7 @@ class InstagramCollector(Collector):
         return f"{self.base_url}/{handle}/following/"
 
     async def _post_engagement(self, page: CapturePage, post: PostRef, logged_in: bool) -> Fetched:
-        fetched = Fetched(self.platform, "engagement", post.url)
+        fetched = Fetched(self.platform, "engagement", post.url, subject_id=post.post_id)
         await page.open(post.url, fetched=fetched, collector=self)  # media info + comments
         if logged_in:
             await page.open(post.url.rstrip("/") + "/liked_by/", fetched=fetched, collector=self)

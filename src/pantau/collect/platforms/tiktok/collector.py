@@ -41,6 +41,6 @@ class TikTokCollector(Collector):
         return f"{self.base_url}/@{handle}"
 
     async def _post_engagement(self, page: CapturePage, post: PostRef, logged_in: bool) -> Fetched:
-        fetched = Fetched(self.platform, "engagement", post.url)
+        fetched = Fetched(self.platform, "engagement", post.url, subject_id=post.post_id)
         await page.open(post.url, fetched=fetched, collector=self)  # comments
         return fetched

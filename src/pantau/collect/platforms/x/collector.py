@@ -47,7 +47,7 @@ class XCollector(Collector):
         return f"{self.base_url}/{handle}/with_replies" if logged_in else self.profile_url(handle)
 
     async def _post_engagement(self, page: CapturePage, post: PostRef, logged_in: bool) -> Fetched:
-        fetched = Fetched(self.platform, "engagement", post.url)
+        fetched = Fetched(self.platform, "engagement", post.url, subject_id=post.post_id)
         await page.open(post.url, fetched=fetched, collector=self)  # TweetDetail: commenters
         await page.open(post.url.rstrip("/") + "/retweets", fetched=fetched, collector=self)
         return fetched
