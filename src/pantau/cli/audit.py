@@ -49,7 +49,9 @@ def list_entries(
         entries = service.list_entries(
             session=session, principal=Operator(getpass.getuser()), limit=limit
         )
-        table = Table("seq", "at", "actor", "action", "subject", "detail", "hash")
+        table = Table()
+        for name in ("seq", "at", "actor", "action", "subject", "detail", "hash"):
+            table.add_column(name, overflow="fold")
         for e in entries:
             subject = f"{e.subject_type}:{e.subject_id}" if e.subject_id else e.subject_type
             table.add_row(
