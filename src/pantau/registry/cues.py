@@ -251,8 +251,10 @@ class CueMatcher:
             return None
         counterpart = choices[index % len(choices)]
         own = source.cues.get(f.kind, ())
-        if index < len(own) and matched == own[index]:
-            return counterpart  # written as listed: the counterpart as listed (round-trips)
+        if index < len(own) and (matched == own[index] or _is_capitals(own[index])):
+            # Written as listed (or an acronym, which only matches in capitals): the
+            # counterpart as listed, so that swapping back restores the text.
+            return counterpart
         return _with_case_of(matched, counterpart)
 
 
@@ -278,15 +280,21 @@ def _excluded(f: _Found, text: str) -> bool:
     return False
 
 
+def _is_capitals(phrase: str) -> bool:
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 def _with_case_of(matched: str, cue: str) -> str:
     letters = [c for c in matched.lstrip("#") if c.isalpha()]
-    cue_letters = [c for c in cue if c.isalpha()]
-    if cue_letters and all(c.isupper() for c in cue_letters):
+    if _is_capitals(cue):
         return cue  # an acronym stays in capitals (it only matches that way)
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return cue.upper()
     if letters and all(c.islower() for c in letters):
         return cue.lower()
+    if letters and letters[0].isupper() and cue[:1].islower():
+        return cue[0].upper() + cue[1:]  # sentence case ("Sat set" -> "Perubahan")
     return cue
 
 

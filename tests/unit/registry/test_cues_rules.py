@@ -1,0 +1,174 @@
+"""The cue matcher on hand-written realistic sentences, near-misses, swaps and masks."""
+
+from __future__ import annotations
+
+import pytest
+
+from pantau.config import PROJECT_ROOT
+from pantau.errors import WatchlistError
+from pantau.registry.cues import CueHit, CueMatcher, default_matcher
+from pantau.registry.watchlist import load_watchlists
+
+AM, PG, GM = "anies-muhaimin", "prabowo-gibran", "ganjar-mahfud"
+RK, DK, PR = "ridwankamil-suswono", "dharma-kun", "pramono-rano"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> CueMatcher:
+    return CueMatcher.from_watchlists(load_watchlists(PROJECT_ROOT / "config" / "watchlists"))
+
+
+REALISTIC: list[tuple[str, list[str], bool]] = [
+    ("Bismillah, besok kita coblos nomor urut 2 ya gaes! #PrabowoGibran2024", [PG], False),
+    ("Abah Anies dan Gus Imin siap bawa perubahan 🔥 #AMIN", [AM], False),
+    ("Sat set sat set! Pak Ganjar dan Prof Mahfud paling cepat", [GM], False),
+    ("Warga Jakarta, ayo menangkan Mas Pram dan Bang Doel! salam 3 jari", [PR], False),
+    ("RIDO untuk Jakarta! coblos 1 tanggal 27 November", [RK], False),
+    ("Dukung paslon 02 di pilkada DKI, Pak Dharma tegas!", [DK], False),
+    ("coblos 02", [DK, PG], True),
+    ("salam dua jari 🤘", [DK, PG], True),
+    ("salam metal buat capres idola", [GM], False),
+    ("PRABOWOOO PRESIDENKUUU!!! 02 menang", [PG], False),
+    ("prabowo gibran satu putaran, lanjutkan!", [PG], False),
+    ("yg penting pilih no.3 aja, Ganjar-Mahfud", [GM], False),
+    ("# AMIN # AMIN, ayo ke TPS", [AM], False),
+    ("Mantap #Prabowo_Gibran2024", [PG], False),
+    ("Partai Gerindra dan PDI-P sama-sama kampanye hari ini", ["gerindra", "pdip"], False),
+    ("Debat cagub: RK vs Mas Pram", [PR, RK], False),
+    ("Anies atau Ganjar? nomor 1 aja deh", [AM, GM], False),
+    ("nmr 2 gk ada lawan, Gemoy!", [PG], False),
+    ("Kang Emil keren, #RIDO", [RK], False),
+    ("bapak prabowo pilihanku, nomor dua!", [PG], False),
+    ("pilihhhh nmr tigaaa, Mas Ganjar!", [GM], False),
+    ("coblos 02 di pilgub dki", [DK], False),
+]
+
+
+@pytest.mark.parametrize(("text", "sides", "ambiguous"), REALISTIC)
+def test_realistic_sentences(
+    matcher: CueMatcher, text: str, sides: list[str], ambiguous: bool
+) -> None:
+    result = matcher.match(text)
+    assert list(result.sides) == sides
+    assert result.ambiguous is ambiguous
+
+
+NEAR_MISSES = [
+    "Rapat dimulai jam 2 siang, tanggal 02 Februari 2024",
+    "Pukul 03.00 WIB laporan bulan 01 sudah dikirim",
+    "Tahun 2024 ada 2 agenda besar di kantor",
+    "Alamat: RT 02 RW 03 Kelurahan Menteng",
+    "perubahan iklim makin terasa di kota kami",
+    "Pemilu 2024: perubahan iklim belum jadi isu utama",
+    "amin ya rabbal alamin",
+    "Dharma Wanita Persatuan mengadakan arisan",
+    "Bayar PBB sebelum jatuh tempo ya",
+    "Selamat untuk PPPK yang baru dilantik",
+    "Kabinet Indonesia Maju rapat terbatas hari ini",
+    "Lanjutkan pekerjaan setelah istirahat",
+    "Gerak cepat tanggap bencana banjir",
+    "sat set kerjanya, mantap",
+    "Jakarta baru saja diguyur hujan deras",
+    "saya pilih 2024 sebagai tahun terbaik",
+    "Terima kasih pak, nomor antrian 02",
+    "Ruang 01 lantai 2",
+    "tanggal 2024-02-14 libur nasional",
+    "skor akhir 2-1, juara 1 lomba",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_find_nothing(matcher: CueMatcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.hits == ()
+    assert result.sides == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anies teman sekantor saya, orangnya penuh perubahan",
+        "Pak Anies guru olahraga kami juara 1 lomba lari, lanjutkan!",
+    ],
+)
+def test_a_namesake_is_only_a_name_hit(matcher: CueMatcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.sides == (AM,)
+    assert {h.kind for h in result.hits} == {"name"}
+
+
+def test_hits_point_into_the_original_text(matcher: CueMatcher) -> None:
+    text = "Yg plh nmr 2 pasti Prabowooo! #Prabowo_Gibran2024"
+    result = matcher.match(text)
+    assert result.hits == (
+        CueHit(PG, "ballot_number", "02", "2", 11, 12),
+        CueHit(PG, "name", "Prabowo", "Prabowooo", 19, 28),
+        CueHit(PG, "hashtag", "#PrabowoGibran2024", "#Prabowo_Gibran2024", 30, 49),
+    )
+    assert result.to_dict() == {
+        "sides": [PG],
+        "ambiguous": False,
+        "hits": [h.to_dict() for h in result.hits],
+    }
+
+
+def test_ambiguous_ballot_number_reports_every_candidate(matcher: CueMatcher) -> None:
+    result = matcher.match("coblos 02")
+    assert [(h.side, h.kind, h.cue) for h in result.hits] == [
+        (DK, "ballot_number", "02"),
+        (PG, "ballot_number", "02"),
+    ]
+
+
+def test_swap_reads_naturally(matcher: CueMatcher) -> None:
+    text = "Ayo coblos 02! #PrabowoGibran2024 bersama Pak Prabowo dan Mas Gibran, salam 2 jari"
+    assert matcher.swap(text, PG, AM) == (
+        "Ayo coblos 01! #AniesMuhaimin2024 bersama Abah Anies dan Gus Imin, salam 1 jari"
+    )
+    assert matcher.swap("nomor dua, PRABOWO!", PG, GM) == "nomor tiga, GANJAR!"
+    assert matcher.swap("Anies atau Prabowo? coblos 02", AM, PG) == (
+        "Prabowo atau Anies? coblos 01"
+    )
+
+
+# Spellings that are not a listed form (elongated, other separators, honorific variants) come
+# back from a double swap in the listed form; every other sentence comes back unchanged.
+VARIANT_SPELLINGS = {
+    "PRABOWOOO PRESIDENKUUU!!! 02 menang": "PRABOWO PRESIDENKUUU!!! 02 menang",
+    "prabowo gibran satu putaran, lanjutkan!": "prabowo-gibran satu putaran, lanjutkan!",
+    "# AMIN # AMIN, ayo ke TPS": "#AMIN #AMIN, ayo ke TPS",
+    "Mantap #Prabowo_Gibran2024": "Mantap #PrabowoGibran2024",
+    "bapak prabowo pilihanku, nomor dua!": "pak prabowo pilihanku, nomor dua!",
+    "pilihhhh nmr tigaaa, Mas Ganjar!": "pilihhhh nmr tiga, Mas Ganjar!",
+}
+
+
+@pytest.mark.parametrize(("text", "sides", "ambiguous"), REALISTIC)
+def test_swap_round_trips_on_realistic_sentences(
+    matcher: CueMatcher, text: str, sides: list[str], ambiguous: bool
+) -> None:
+    expected = VARIANT_SPELLINGS.get(text, text)
+    for contest in [(AM, PG, GM), (RK, DK, PR)]:
+        for a in contest:
+            for b in contest:
+                if a != b and set(sides) & {a, b}:
+                    assert matcher.swap(matcher.swap(text, a, b), a, b) == expected, (a, b)
+
+
+def test_swap_refuses_unknown_sides(matcher: CueMatcher) -> None:
+    with pytest.raises(WatchlistError, match="unknown side 'nobody'"):
+        matcher.swap("coblos 02", PG, "nobody")
+
+
+def test_mask_uses_neutral_placeholders(matcher: CueMatcher) -> None:
+    text = "Ayo coblos 02! #PrabowoGibran2024 bareng Pak Prabowo, salam 2 jari, Gerindra, lanjutkan"
+    assert matcher.mask(text) == (
+        "Ayo coblos [NOMOR]! [TAGAR] bareng [CALON], [SALAM], [PARTAI], [SLOGAN]"
+    )
+    assert matcher.mask("rapat jam 2 siang") == "rapat jam 2 siang"
+
+
+def test_default_matcher_reads_the_configured_directory() -> None:
+    first = default_matcher()
+    assert first is default_matcher()  # cached
+    assert {PG, RK, "gerindra"} <= set(first.sides)
