@@ -51,7 +51,8 @@ def run_demo(directory: Path = DEMO_DIR) -> None:
         print_report(report, "civil servants")
     with db_session() as session:
         result = sync_demo_watchlists(session=session, directory=current.watchlist_dir)
-        console.print(Text(f"watch lists loaded from {current.watchlist_dir}: {result}"))
+        line = f"watch lists loaded from {current.watchlist_dir}: {result}"
+        console.print(Text(line), soft_wrap=True)
     with db_session() as session:
         summary = registry_summary(session=session)
     for table in summary_tables(summary):

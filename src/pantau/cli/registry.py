@@ -163,12 +163,22 @@ def list_(
 
 def summary_tables(summary: RegistrySummary) -> list[Table]:
     """The registry summary as Rich tables (also printed by ``pantau demo``)."""
-    totals = _table("agencies", "civil servants", "accounts", "active accounts", title="registry")
+    totals = _table(
+        "agencies",
+        "civil servants",
+        "accounts",
+        "active accounts",
+        "sides watched",
+        "campaign accounts",
+        title="registry",
+    )
     totals.add_row(
         str(summary.agencies),
         str(summary.civil_servants),
         str(summary.accounts),
         str(summary.active_accounts),
+        str(summary.sides),
+        str(summary.watched_accounts),
     )
     per_agency = _table("agency", "civil servants", "accounts", title="per agency")
     for code, (people, accounts) in summary.per_agency.items():

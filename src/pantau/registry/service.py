@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from pantau.errors import RegistryError
 from pantau.registry import tabular
-from pantau.registry.models import Account, Agency, CivilServant
+from pantau.registry.models import Account, Agency, CivilServant, Side, WatchedAccount
 from pantau.registry.nip import clean_nip
 from pantau.registry.roster import EXPORT_HEADER, AccountFields, PersonFields, export_row
 
@@ -68,6 +68,8 @@ class RegistrySummary:
     civil_servants: int = 0
     accounts: int = 0
     active_accounts: int = 0
+    sides: int = 0  # candidate pairs and parties from the watch lists
+    watched_accounts: int = 0
     per_agency: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (ASN, accts)
     per_status: dict[str, int] = field(default_factory=dict)
     per_platform: dict[str, int] = field(default_factory=dict)
@@ -146,6 +148,8 @@ def registry_summary(*, session: Session) -> RegistrySummary:
     summary.agencies, summary.civil_servants = len(agencies), len(people)
     summary.accounts = len(accounts)
     summary.active_accounts = sum(1 for a in accounts if a.active)
+    summary.sides = session.scalar(select(func.count()).select_from(Side)) or 0
+    summary.watched_accounts = session.scalar(select(func.count()).select_from(WatchedAccount)) or 0
     agency_of = {p.id: p.agency_id for p in people}
     people_per = Counter(p.agency_id for p in people)
     accounts_per = Counter(agency_of[a.civil_servant_id] for a in accounts)
