@@ -20,6 +20,7 @@ app = typer.Typer(
 SUB_APPS: tuple[tuple[str, str], ...] = (
     ("db", "db"),
     ("model", "model"),
+    ("data", "data"),
     ("registry", "registry"),
     ("watchlist", "watchlist"),
     ("users", "users"),
