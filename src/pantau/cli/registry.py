@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from pantau.cli.common import console, db_session, err_console, handled
+from pantau.cli.common import EXIT_USAGE, console, db_session, err_console, fail, handled
 from pantau.errors import InputRejected
 from pantau.registry.agencies import import_agencies
 from pantau.registry.handles import normalize_platform
@@ -18,6 +18,7 @@ from pantau.registry.service import (
     RegistrySummary,
     export_csv,
     export_json,
+    export_xlsx,
     get_civil_servant,
     list_civil_servants,
     registry_summary,
@@ -40,6 +41,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def print_rejection(exc: InputRejected) -> None:
@@ -133,15 +135,26 @@ def import_agencies_(
 
 @app.command("list")
 def list_(
-    format: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    format: Format = typer.Option(Format.table, "--format", help="table, json, csv or xlsx."),
     agency: str | None = typer.Option(None, "--agency", help="Only this agency code."),
     platform: str | None = typer.Option(None, "--platform", help="Only accounts on this one."),
+    output: Path | None = typer.Option(None, "--output", help="File to write (xlsx needs it)."),
 ) -> None:
-    """List civil servants and their accounts (json and csv import back unchanged)."""
+    """List civil servants and their accounts (csv and xlsx import back unchanged)."""
     with handled():
         plat = normalize_platform(platform) if platform else None
+        if format is Format.xlsx and output is None:
+            fail("--format xlsx needs --output FILE.xlsx", EXIT_USAGE)
         with db_session() as session:
             records = list_civil_servants(session=session, agency=agency, platform=plat)
+        if output is not None and format in (Format.json, Format.csv, Format.xlsx):
+            if format is Format.xlsx:
+                export_xlsx(records, output)
+            else:
+                text = export_json(records) if format is Format.json else export_csv(records)
+                output.write_text(text, encoding="utf-8")
+            console.print(Text(f"{len(records)} civil servants written to {output}"))
+            return
         if format is Format.json:
             typer.echo(export_json(records))
             return

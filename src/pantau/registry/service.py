@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -187,3 +188,8 @@ def _roster_rows(records: list[CivilServantRecord]) -> list[list[str]]:
 def export_csv(records: list[CivilServantRecord]) -> str:
     """A roster CSV (English headers, formula-escaped cells) that imports back unchanged."""
     return tabular.write_csv(EXPORT_HEADER, _roster_rows(records))
+
+
+def export_xlsx(records: list[CivilServantRecord], path: Path) -> None:
+    """The same roster as :func:`export_csv`, as an XLSX workbook (every cell text)."""
+    tabular.write_xlsx(path, EXPORT_HEADER, _roster_rows(records))
