@@ -227,3 +227,14 @@ def test_admin_adds_and_disables_through_the_page(world) -> None:
     assert reviewer.get("/").status_code == 303  # their session ended at once
     self_disable = admin.post("/users/admin/disable", data={"csrf_token": csrf_of(admin)})
     assert self_disable.status_code == 400
+
+
+def test_unknown_page_and_bad_parameters_get_html_error_pages(world) -> None:
+    app, engine, made = world
+    client = signed_in_client(app, engine, made["admin"])
+    missing = client.get("/tidak-ada")
+    assert missing.status_code == 404
+    assert "Halaman tidak ditemukan" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+    bad = client.get("/audit?before=nol")
+    assert bad.status_code == 400 and "Permintaan tidak sah" in bad.text

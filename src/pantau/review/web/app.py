@@ -7,8 +7,10 @@ import logging
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from pantau.config import Settings, get_settings
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 #: Router modules under ``pantau.review.web.routes``; each exposes ``router``. Add one line per
 #: new area (the route x role matrix test then demands an expectation for each new route).
 ROUTER_MODULES: tuple[str, ...] = ("auth", "home", "audit", "users")
+
+HTTP_TITLES = {404: "Halaman tidak ditemukan", 405: "Metode tidak diizinkan"}
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -65,6 +69,25 @@ def _install_error_pages(app: FastAPI) -> None:
             "error.html",
             {"title": "Akses ditolak", "message": "Peran Anda tidak mengizinkan tindakan ini."},
             status_code=403,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        title = HTTP_TITLES.get(exc.status_code, "Permintaan tidak dapat diproses")
+        return render(
+            request,
+            "error.html",
+            {"title": title, "message": f"Kode {exc.status_code}."},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, _exc: RequestValidationError) -> Response:
+        return render(
+            request,
+            "error.html",
+            {"title": "Permintaan tidak sah", "message": "Isian atau parameter tidak sah."},
+            status_code=400,
         )
 
     @app.exception_handler(CsrfRejected)
