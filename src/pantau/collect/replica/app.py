@@ -59,7 +59,8 @@ LOGIN_REDIRECTS = {
 class Replica:
     """The scenario being served, its fault rules and the ASGI app."""
 
-    def __init__(self, scenario: Scenario, *, secret: str = "pantau-replica") -> None:
+    # The key only signs the replica's fake sessions; it protects nothing real.
+    def __init__(self, scenario: Scenario, *, secret: str = "pantau-replica") -> None:  # noqa: S107
         self.scenario = scenario
         self.faults = fl.FaultBook()
         self._secret = secret.encode()
@@ -86,7 +87,7 @@ class Replica:
     def prefix(request: Request, platform: str) -> str:
         return f"{request.url.scheme}://{request.url.netloc}/{platform}"
 
-    # -- Python API ----------------------------------------------------------------------------------
+    # -- Python API ---------------------------------------------------------------------
     def add_post(self, **fields: Any) -> Post:
         """Add a post or comment (``reply_to=``) at run time; returns it with its id."""
         with self._lock:
@@ -162,12 +163,12 @@ class Replica:
         with self._lock:
             response = make()
         if mode in ("malformed_json", "truncated", "empty"):
-            body = bytes(response.body)
-            altered = {
-                "malformed_json": fl.malformed,
-                "truncated": fl.truncated,
-                "empty": lambda b: b"",
-            }[mode](body)
+            raw = bytes(response.body)
+            altered = b""
+            if mode == "malformed_json":
+                altered = fl.malformed(raw)
+            elif mode == "truncated":
+                altered = fl.truncated(raw)
             return Response(altered, response.status_code, media_type=response.media_type)
         return response
 

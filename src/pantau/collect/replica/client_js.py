@@ -147,7 +147,7 @@ let userId = null, maxId = null;
 R.more = async () => {
   if (userId === null) {
     const r = await R.get(BASE + '/api/v1/users/web_profile_info/?username=' +
-                          encodeURIComponent(PAGE.handle), %(h)s);
+                          encodeURIComponent(PAGE.handle), IG_HDR);
     const u = r.body && r.body.data && r.body.data.user;
     if (!u) { document.body.dataset.state = 'not_found'; return false; }
     userId = u.id;
@@ -155,58 +155,62 @@ R.more = async () => {
   }
   let url = BASE + '/api/v1/feed/user/' + userId + '/?count=12';
   if (maxId) url += '&max_id=' + encodeURIComponent(maxId);
-  const r = await R.get(url, %(h)s);
+  const r = await R.get(url, IG_HDR);
   if (!r.body || !r.body.items) return false;
   for (const it of r.body.items) R.item('post', String(it.pk), it.user.username,
                                         it.caption ? it.caption.text : '');
   maxId = r.body.next_max_id || null;
   return !!r.body.more_available && !!maxId;
 };
-""" % {"h": IG_HEADERS}
+""".replace("IG_HDR", IG_HEADERS)
 
 IG_POST = """
 let minId = null, started = false;
 R.more = async () => {
   if (!started) {
     started = true;
-    const r = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/info/', %(h)s);
+    const r = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/info/', IG_HDR);
     const it = r.body && r.body.items && r.body.items[0];
     if (!it) return false;
     R.item('post', String(it.pk), it.user.username, it.caption ? it.caption.text : '');
     if (PAGE.likers) {
-      const l = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/likers/', %(h)s);
-      for (const u of (l.body && l.body.users) || []) R.item('liker', String(u.pk), u.username, u.full_name);
+      const l = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/likers/', IG_HDR);
+      for (const u of (l.body && l.body.users) || []) {
+        R.item('liker', String(u.pk), u.username, u.full_name);
+      }
     }
   }
   let url = BASE + '/api/v1/media/' + PAGE.media_id + '/comments/?can_support_threading=true';
   if (minId) url += '&min_id=' + encodeURIComponent(minId);
-  const r = await R.get(url, %(h)s);
+  const r = await R.get(url, IG_HDR);
   if (!r.body || !r.body.comments) return false;
   for (const c of r.body.comments) R.item('comment', String(c.pk), c.user.username, c.text);
   minId = r.body.next_min_id || null;
   return !!r.body.has_more_comments && !!minId;
 };
-""" % {"h": IG_HEADERS}
+""".replace("IG_HDR", IG_HEADERS)
 
 IG_FOLLOWING = """
 let userId = null, maxId = null;
 R.more = async () => {
   if (userId === null) {
     const r = await R.get(BASE + '/api/v1/users/web_profile_info/?username=' +
-                          encodeURIComponent(PAGE.handle), %(h)s);
+                          encodeURIComponent(PAGE.handle), IG_HDR);
     const u = r.body && r.body.data && r.body.data.user;
     if (!u) return false;
     userId = u.id;
   }
   let url = BASE + '/api/v1/friendships/' + userId + '/following/?count=12';
   if (maxId) url += '&max_id=' + encodeURIComponent(maxId);
-  const r = await R.get(url, %(h)s);
+  const r = await R.get(url, IG_HDR);
   if (!r.body || !r.body.users) return false;
-  for (const u of r.body.users) R.item('UserCell', String(u.pk), u.username, u.full_name);
+  for (const u of r.body.users) {
+    R.item('UserCell', String(u.pk), u.username, u.full_name);
+  }
   maxId = r.body.next_max_id || null;
   return !!maxId;
 };
-""" % {"h": IG_HEADERS}
+""".replace("IG_HDR", IG_HEADERS)
 
 TT_PROFILE = """
 let cursor = '0';
@@ -240,7 +244,9 @@ R.more = async () => {
   const r = await R.get(BASE + '/api/user/list/?aid=1988&count=30&maxCursor=0&minCursor=' +
                         minCursor + '&scene=21&secUid=' + encodeURIComponent(PAGE.sec_uid));
   if (!r.body || !r.body.userList) return false;
-  for (const e of r.body.userList) R.item('UserCell', e.user.id, e.user.uniqueId, e.user.nickname);
+  for (const e of r.body.userList) {
+    R.item('UserCell', e.user.id, e.user.uniqueId, e.user.nickname);
+  }
   minCursor = r.body.minCursor;
   return !!r.body.hasMore;
 };
@@ -258,7 +264,9 @@ for (const s of document.querySelectorAll('script[data-sjs]')) {
     R.item('story', e.node.post_id, st.actors[0].name, st.message ? st.message.text : '');
   }
 }
+let preloaded = true;  // the first page came with the HTML: fetch only when scrolled
 R.more = async () => {
+  if (preloaded) { preloaded = false; return more && !!cursor; }
   if (!more || !cursor) return false;
   const form = new URLSearchParams({
     av: '0', __user: '0', fb_api_caller_class: 'RelayModern',
@@ -269,7 +277,9 @@ R.more = async () => {
   const r = await R.get(BASE + '/api/graphql/', {method: 'POST', body: form,
     headers: {'content-type': 'application/x-www-form-urlencoded',
               'x-fb-friendly-name': 'ProfileCometTimelineFeedRefetchQuery'}});
-  const lines = r.text.split('\\r\\n').map(l => { try { return JSON.parse(l); } catch (e) { return null; } });
+  const lines = r.text.split('\\r\\n').map(l => {
+    try { return JSON.parse(l); } catch (e) { return null; }
+  });
   const node = lines[0] && lines[0].data && lines[0].data.node;
   if (!node) return false;
   for (const e of node.timeline_list_feed_units.edges) {
@@ -304,7 +314,9 @@ R.more = async () => {
     const r = await gqlq('CometUFIReactionsDialogQuery', {feedbackTargetID: PAGE.feedback_id,
                                                           reactionID: null, count: 50});
     const node = r.body && r.body.data && r.body.data.node;
-    for (const e of (node ? node.reactors.edges : [])) R.item('reactor', e.node.id, e.node.name, '');
+    for (const e of (node ? node.reactors.edges : [])) {
+      R.item('reactor', e.node.id, e.node.name, '');
+    }
   }
   return false;
 };

@@ -61,7 +61,8 @@ _PAGE = _env.from_string(
 <header><h1>{{ heading }}</h1>{% if sub %}<p>{{ sub }}</p>{% endif %}</header>
 <main id="feed"></main>
 {% for body in data_scripts %}<script type="application/json" data-sjs>{{ body|safe }}</script>
-{% endfor %}{% if universal %}<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{{ universal|safe }}</script>
+{% endfor %}{% if universal %}<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__"
+ type="application/json">{{ universal|safe }}</script>
 {% endif %}<script>{{ runtime|safe }}
 const BASE = {{ base_json|safe }};
 const PAGE = {{ page_json|safe }};

@@ -46,7 +46,7 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-# -- X ---------------------------------------------------------------------------------------------
+# -- X --------------------------------------------------------------------------------------------
 
 
 def x_routes(rep: Replica) -> list[BaseRoute]:
@@ -194,7 +194,7 @@ def x_routes(rep: Replica) -> list[BaseRoute]:
     ]
 
 
-# -- Instagram ---------------------------------------------------------------------------------------
+# -- Instagram ------------------------------------------------------------------------------------
 
 
 def instagram_routes(rep: Replica) -> list[BaseRoute]:
@@ -356,7 +356,7 @@ def instagram_routes(rep: Replica) -> list[BaseRoute]:
     ]
 
 
-# -- TikTok --------------------------------------------------------------------------------------------
+# -- TikTok ---------------------------------------------------------------------------------------
 
 
 def tiktok_routes(rep: Replica) -> list[BaseRoute]:
@@ -389,7 +389,7 @@ def tiktok_routes(rep: Replica) -> list[BaseRoute]:
         )
 
     def handle_of(request: Request) -> str:
-        raw = request.path_params["handle"]
+        raw = str(request.path_params["handle"])
         return raw[1:] if raw.startswith("@") else raw
 
     async def profile(request: Request) -> Response:
@@ -539,7 +539,7 @@ def tiktok_routes(rep: Replica) -> list[BaseRoute]:
     ]
 
 
-# -- Facebook ------------------------------------------------------------------------------------------
+# -- Facebook -------------------------------------------------------------------------------------
 
 FB_DOC_IDS = {
     "ProfileCometTimelineFeedRefetchQuery": fb.TIMELINE_DOC_ID,
