@@ -17,7 +17,7 @@ from typing import cast
 
 from pantau.errors import InputRejected, RegistryError, RosterRejected, RowError
 from pantau.registry import tabular
-from pantau.registry.handles import normalize_account, normalize_platform
+from pantau.registry.handles import AccountRef, normalize_account, normalize_platform
 from pantau.registry.models import OWNERSHIP_BASES
 from pantau.registry.nip import Status, check_nip, clean_nip
 from pantau.registry.tabular import Cell
@@ -222,7 +222,7 @@ def _active(row: _Row) -> bool:
     return True
 
 
-def _account(row: _Row, today: date) -> AccountFields | None:
+def _ref(row: _Row) -> AccountRef | None:
     platform_text = row.text("platform")
     platform: str | None = None
     if platform_text:
@@ -236,12 +236,17 @@ def _account(row: _Row, today: date) -> AccountFields | None:
         row.error("account", value, "required")
         return None
     try:
-        ref = normalize_account(value, platform)
+        return normalize_account(value, platform)
     except RegistryError as exc:
         row.error("account", value, str(exc))
         return None
-    native_id = row.limited("native_id") or ref.native_id
-    if ref.native_id and native_id != ref.native_id:
+
+
+def _account(row: _Row, today: date) -> AccountFields | None:
+    """The account columns; every cell is checked even when the account itself is bad."""
+    ref = _ref(row)
+    native_id = row.limited("native_id") or (ref.native_id if ref else "")
+    if ref and ref.native_id and native_id != ref.native_id:
         row.error("native_id", native_id, f"differs from the id in the URL ({ref.native_id})")
     basis_text = row.text("ownership")
     basis = OWNERSHIP_ALIASES.get(_words(basis_text))
@@ -252,6 +257,9 @@ def _account(row: _Row, today: date) -> AccountFields | None:
     consent = _date(row, "consent_date", today)
     if basis == "self_registered" and consent is None and not row.text("consent_date"):
         row.error("consent_date", "", "required for self_registered accounts (the consent)")
+    registered_by, active = row.limited("registered_by"), _active(row)
+    if ref is None:
+        return None
     return AccountFields(
         platform=ref.platform,
         handle=ref.handle,
@@ -259,8 +267,8 @@ def _account(row: _Row, today: date) -> AccountFields | None:
         profile_url=ref.profile_url,
         ownership_basis=basis or "",
         consent_date=consent,
-        registered_by=row.limited("registered_by"),
-        active=_active(row),
+        registered_by=registered_by,
+        active=active,
     )
 
 
