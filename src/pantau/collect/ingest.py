@@ -7,27 +7,27 @@ costs the same few round trips on SQLite and PostgreSQL. Re-ingesting the same r
 same run changes nothing but ``last_seen`` times: posts are never duplicated, a run keeps one
 metrics snapshot per post, and an edge keeps the runs it was first and last seen in.
 
-An edge's ``first_seen_run`` is the start of its current episode: an edge seen again after it
-was marked gone (unfollow, then follow again) starts a new episode.
+Edges and following snapshots live in :mod:`pantau.collect.edges` (``diff_following`` and
+``FollowDiff`` are re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pantau.collect.models import Capture, Edge, EvidenceLink, Post, PostMetrics, SocialAccount
-from pantau.collect.records import AccountRecord, EdgeRecord, MetricsRecord, ParseResult, PostRecord
+from pantau.collect.edges import FollowDiff, diff_following, edge_item_id, upsert_edges
+from pantau.collect.models import Capture, EvidenceLink, Post, PostMetrics, SocialAccount
+from pantau.collect.records import AccountRecord, MetricsRecord, ParseResult, PostRecord
+from pantau.collect.upsert import chunks, expire, insert_for, overlay
 from pantau.store.db import utcnow
 
-CHUNK = 500
-K = TypeVar("K")
+__all__ = ["FollowDiff", "IngestStats", "diff_following", "edge_item_id", "store_result"]
 
 
 @dataclass
@@ -48,31 +48,6 @@ class IngestStats:
             setattr(self, name, getattr(self, name) + value)
 
 
-@dataclass(frozen=True)
-class FollowDiff:
-    """One account's following list compared with what earlier runs saw."""
-
-    new: list[str] = field(default_factory=list)  # followed since the last complete read
-    still: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)  # gone since this run (unfollowed/hidden)
-
-
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
-def _expire(session: Session, rows: Iterable[Any]) -> None:
-    """Bulk UPDATEs bypass the identity map: make loaded objects re-read their row."""
-    for row in rows:
-        session.expire(row)
-
-
-def _chunks(items: Sequence[K], size: int = CHUNK) -> Iterable[Sequence[K]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def store_result(*, session: Session, result: ParseResult, run_id: int) -> IngestStats:
     """Upsert the accounts, posts, metrics snapshots and edges of one parsed capture."""
     now = utcnow()
@@ -83,7 +58,9 @@ def store_result(*, session: Session, result: ParseResult, run_id: int) -> Inges
     posts = [_resolve_author(session, p) for p in result.posts]
     post_pks = _upsert_posts(session, posts, ref, now, stats)
     _store_metrics(session, platform, result.metrics, post_pks, run_id, ref, now, stats)
-    edge_ids = _upsert_edges(session, result.edges, run_id, ref, now, stats)
+    edge_ids, stats.edges_new, stats.edges_updated = upsert_edges(
+        session, result.edges, run_id, ref, now
+    )
     if ref:
         _link(session, platform, ref, account_ids, list(post_pks), edge_ids, stats)
     session.flush()
@@ -99,19 +76,8 @@ def _merge_accounts(records: Iterable[AccountRecord]) -> dict[tuple[str, str], A
     for record in records:
         key = (record.platform, record.account_id)
         old = merged.get(key)
-        merged[key] = record if old is None else _overlay(old, record)
+        merged[key] = record if old is None else overlay(old, record)
     return merged
-
-
-def _overlay(old: Any, new: Any) -> Any:
-    values = {
-        name: (value if value not in (None, "", ()) else getattr(old, name))
-        for name, value in asdict(new).items()
-        if name != "media"
-    }
-    if hasattr(new, "media"):
-        values["media"] = new.media or old.media
-    return type(new)(**values)
 
 
 def _account_values(record: AccountRecord) -> dict[str, Any]:
@@ -174,13 +140,13 @@ def _upsert_accounts(
                     {"id": row.id, **kept, "last_seen_at": now, "raw_ref": ref or row.raw_ref}
                 )
     if inserts:
-        stmt = _insert(session, SocialAccount).on_conflict_do_nothing(
+        stmt = insert_for(session, SocialAccount).on_conflict_do_nothing(
             index_elements=["platform", "account_id"]
         )
         session.execute(stmt, inserts)
     if updates:
         session.execute(update(SocialAccount), updates)
-        _expire(session, known_rows)
+        expire(session, known_rows)
     stats.accounts_new += len(inserts)
     stats.accounts_updated += len(updates)
     return [account_id for _, account_id in merged]
@@ -190,7 +156,7 @@ def _known_accounts(
     session: Session, platform: str, ids: Sequence[str]
 ) -> dict[str, SocialAccount]:
     known: dict[str, SocialAccount] = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         rows = session.scalars(
             select(SocialAccount)
             .where(SocialAccount.platform == platform, SocialAccount.account_id.in_(chunk))
@@ -216,7 +182,7 @@ def _resolve_author(session: Session, post: PostRecord) -> PostRecord:
     return (
         post
         if author_id is None
-        else _overlay(post, PostRecord(post.platform, post.post_id, author_id))
+        else overlay(post, PostRecord(post.platform, post.post_id, author_id))
     )
 
 
@@ -252,7 +218,7 @@ def _upsert_posts(
     merged: dict[tuple[str, str], PostRecord] = {}
     for record in records:
         key = (record.platform, record.post_id)
-        merged[key] = record if key not in merged else _overlay(merged[key], record)
+        merged[key] = record if key not in merged else overlay(merged[key], record)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     known_rows: list[Any] = []
@@ -287,7 +253,9 @@ def _upsert_posts(
                 {"id": row.id, **kept, "last_seen_at": now, "raw_ref": ref or row.raw_ref}
             )
     if inserts:
-        stmt = _insert(session, Post).on_conflict_do_nothing(index_elements=["platform", "post_id"])
+        stmt = insert_for(session, Post).on_conflict_do_nothing(
+            index_elements=["platform", "post_id"]
+        )
         session.execute(stmt, inserts)
         for platform in {row["platform"] for row in inserts}:
             new_ids = [row["post_id"] for row in inserts if row["platform"] == platform]
@@ -295,7 +263,7 @@ def _upsert_posts(
                 pks[(platform, post_id)] = row.id
     if updates:
         session.execute(update(Post), updates)
-        _expire(session, known_rows)
+        expire(session, known_rows)
     stats.posts_new += len(inserts)
     stats.posts_updated += len(updates)
     return pks
@@ -303,7 +271,7 @@ def _upsert_posts(
 
 def _known_posts(session: Session, platform: str, ids: Sequence[str]) -> dict[str, Post]:
     known: dict[str, Post] = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         rows = session.scalars(
             select(Post)
             .where(Post.platform == platform, Post.post_id.in_(chunk))
@@ -331,8 +299,8 @@ def _store_metrics(
         pk = post_pks.get((record.platform or platform, record.post_id))
         if pk is None:
             continue  # counts for a post this payload did not describe; nothing to hang them on
-        counts = (record.likes, record.comments, record.reposts_shares, record.quotes)
-        if all(c is None for c in (*counts, record.views, record.saves)):
+        shown = (record.likes, record.comments, record.reposts_shares, record.quotes)
+        if all(c is None for c in (*shown, record.views, record.saves)):
             continue  # the payload showed no counts at all: no snapshot (never zero-filled)
         rows[pk] = {
             "post_pk": pk,
@@ -348,8 +316,8 @@ def _store_metrics(
         }
     if not rows:
         return
-    stmt = _insert(session, PostMetrics)
-    counts = ("likes", "comments", "reposts_shares", "quotes", "views", "saves")
+    stmt = insert_for(session, PostMetrics)
+    counts: tuple[str, ...] = ("likes", "comments", "reposts_shares", "quotes", "views", "saves")
     stmt = stmt.on_conflict_do_update(
         index_elements=["post_pk", "run_id"],
         set_={
@@ -363,104 +331,6 @@ def _store_metrics(
 
 
 # -- edges --------------------------------------------------------------------------------
-
-EdgeKey = tuple[str, str, str, str, str]
-
-
-def _edge_key(record: EdgeRecord) -> EdgeKey:
-    return (record.platform, record.actor_id, record.verb, record.target_type, record.target_id)
-
-
-def _upsert_edges(
-    session: Session,
-    records: Sequence[EdgeRecord],
-    run_id: int,
-    ref: str,
-    now: datetime,
-    stats: IngestStats,
-) -> list[str]:
-    merged: dict[EdgeKey, EdgeRecord] = {}
-    for record in records:
-        if record.actor_id and record.target_id:
-            key = _edge_key(record)
-            merged[key] = record if key not in merged else _overlay(merged[key], record)
-    if not merged:
-        return []
-    known = _known_edges(session, list(merged))
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for key, record in merged.items():
-        row = known.get(key)
-        if row is None:
-            inserts.append(
-                {
-                    "platform": key[0],
-                    "actor_id": key[1],
-                    "verb": key[2],
-                    "target_type": key[3],
-                    "target_id": key[4],
-                    "event_time": record.event_time,
-                    "source_list": record.source_list,
-                    "first_seen_run": run_id,
-                    "last_seen_run": run_id,
-                    "gone_since_run": None,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "raw_ref": ref,
-                }
-            )
-            continue
-        back = row.gone_since_run is not None  # seen again after it was gone: a new episode
-        updates.append(
-            {
-                "id": row.id,
-                "event_time": record.event_time or row.event_time,
-                "source_list": record.source_list or row.source_list,
-                "first_seen_run": run_id if back else row.first_seen_run,
-                "first_seen_at": now if back else row.first_seen_at,
-                "last_seen_run": run_id,
-                "gone_since_run": None,
-                "last_seen_at": now,
-                "raw_ref": ref or row.raw_ref,
-            }
-        )
-    if inserts:
-        stmt = _insert(session, Edge).on_conflict_do_nothing(
-            index_elements=["platform", "actor_id", "verb", "target_type", "target_id"]
-        )
-        session.execute(stmt, inserts)
-    if updates:
-        session.execute(update(Edge), updates)
-        _expire(session, list(known.values()))
-    stats.edges_new += len(inserts)
-    stats.edges_updated += len(updates)
-    return [edge_item_id(*key[1:]) for key in merged]
-
-
-def edge_item_id(actor_id: str, verb: str, target_type: str, target_id: str) -> str:
-    """How an edge is named in ``EvidenceLink.item_id``."""
-    return f"{actor_id}:{verb}:{target_type}:{target_id}"
-
-
-def _known_edges(session: Session, keys: Sequence[EdgeKey]) -> dict[EdgeKey, Edge]:
-    known: dict[EdgeKey, Edge] = {}
-    groups: dict[tuple[str, str], list[str]] = {}
-    for platform, actor, *_ in keys:
-        groups.setdefault((platform, actor), [])
-    wanted = set(keys)
-    for platform, actor in groups:
-        stmt = (
-            select(Edge)
-            .where(Edge.platform == platform, Edge.actor_id == actor)
-            .execution_options(populate_existing=True)
-        )
-        for row in session.scalars(stmt):
-            key = (row.platform, row.actor_id, row.verb, row.target_type, row.target_id)
-            if key in wanted:
-                known[key] = row
-    return known
-
-
 # -- evidence links -----------------------------------------------------------------------
 
 
@@ -485,7 +355,7 @@ def _link(
         {"capture_id": capture_id, "platform": platform, "role": "payload", **row} for row in rows
     ]
     if values:
-        stmt = _insert(session, EvidenceLink).on_conflict_do_nothing(
+        stmt = insert_for(session, EvidenceLink).on_conflict_do_nothing(
             index_elements=["capture_id", "platform", "item_type", "item_id"]
         )
         session.execute(stmt, values)
@@ -493,50 +363,3 @@ def _link(
 
 
 # -- following snapshots ------------------------------------------------------------------
-
-
-def diff_following(
-    *, session: Session, platform: str, actor_id: str, seen_target_ids: Iterable[str], run_id: int
-) -> FollowDiff:
-    """Compare a COMPLETE following list read in ``run_id`` with what was known before.
-
-    Records every seen follow edge (first/last seen runs), marks follows no longer listed as
-    gone since this run, and returns which targets are new, still followed and gone. Call it
-    only after reading the whole list: a partial read would mark the unread rest as gone.
-    """
-    seen = sorted({t for t in seen_target_ids if t})
-    edges = [
-        EdgeRecord(platform, actor_id, "follow", "account", target, "following(account)")
-        for target in seen
-    ]
-    _upsert_edges(session, edges, run_id, "", utcnow(), IngestStats())
-    session.flush()
-    rows = list(
-        session.scalars(
-            select(Edge)
-            .where(
-                Edge.platform == platform,
-                Edge.actor_id == actor_id,
-                Edge.verb == "follow",
-                Edge.target_type == "account",
-            )
-            .execution_options(populate_existing=True)
-        )
-    )
-    seen_set = set(seen)
-    new = sorted(
-        r.target_id for r in rows if r.target_id in seen_set and r.first_seen_run == run_id
-    )
-    still = sorted(
-        r.target_id for r in rows if r.target_id in seen_set and r.first_seen_run != run_id
-    )
-    gone_rows = [r for r in rows if r.target_id not in seen_set and r.gone_since_run is None]
-    gone = sorted(
-        r.target_id
-        for r in rows
-        if r.target_id not in seen_set and r.gone_since_run in (None, run_id)
-    )
-    if gone_rows:
-        session.execute(update(Edge), [{"id": r.id, "gone_since_run": run_id} for r in gone_rows])
-        _expire(session, gone_rows)
-    return FollowDiff(new=new, still=still, gone=gone)
