@@ -80,6 +80,17 @@ class Fetched:
     pages: int = 0
     subject_id: str = ""  # whose list this is (post id for engagement), when known
     complete: bool = True  # False when pagination stopped at max_pages with more to read
+    subject_handle: str = ""  # whose list this is, by handle: its id is learned from the page
+
+    def learn_subject(self, result: ParseResult) -> None:
+        """Take the subject's id from the page (list payloads such as TikTok's user/list name
+        the account only by secUid, so the parser needs the id to build the edges)."""
+        if self.subject_id or not self.subject_handle:
+            return
+        for account in result.accounts:
+            if account.handle.lower() == self.subject_handle.lower():
+                self.subject_id = account.account_id
+                return
 
     @property
     def results(self) -> list[ParseResult]:
@@ -209,7 +220,7 @@ class Collector(ABC):
     ) -> Fetched: ...
 
     async def _following(self, page: CapturePage, handle: str) -> Fetched:
-        fetched = Fetched(self.platform, "following", handle)
+        fetched = Fetched(self.platform, "following", handle, subject_handle=handle)
         await page.open(self.following_url(handle), fetched=fetched, collector=self)
         self._require_data(fetched)
         await page.paginate(fetched=fetched, collector=self, since=None, overlap=timedelta(0))

@@ -323,7 +323,9 @@ class CapturePage:
         )
         html = await self._body(response, final_url)
         doc = RawCapture(url=final_url, op="page", body=html, content_type="text/html", kind="page")
-        fetched.captures.append((doc, self._parse(doc, fetched)))
+        parsed = self._parse(doc, fetched)
+        fetched.learn_subject(parsed)
+        fetched.captures.append((doc, parsed))
         await self._collect_responses(fetched)
         fetched.pages += 1
         has_data = any(not r.is_empty for r in fetched.results)
