@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pantau.registry.textnorm import flexible, hashtag_tokens, phrase_tokens
+from pantau.registry.textnorm import HONORIFICS, flexible, hashtag_tokens, phrase_tokens, squeeze
 from pantau.registry.watchlist import Watchlist
 
 # Watch-list cue lists -> the hit kind they produce.
@@ -77,11 +77,18 @@ class CuePattern:
     weak: bool  # a lone first name: a hit, but never election context (namesakes)
     needs_context: bool
     excludes: tuple[re.Pattern[str], ...]
+    anchor: str  # squeezed token every match contains ("" when none is fixed)
 
 
 def _is_acronym(phrase: str) -> bool:
     letters = [c for c in phrase if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _anchor(phrase: str) -> str:
+    tokens = hashtag_tokens(phrase) if phrase.startswith("#") else phrase_tokens(phrase)
+    fixed = [t for t in tokens if t not in HONORIFICS]
+    return squeeze(max(fixed, key=len)) if fixed else ""
 
 
 def _compile(kind: str, phrase: str) -> re.Pattern[str]:
@@ -160,6 +167,7 @@ def compile_watchlists(
             weak=spec.kind == "name" and len(phrase_tokens(spec.cue)) == 1,
             needs_context=spec.needs_context,
             excludes=tuple(_compile("slogan", e) for e in spec.excludes),
+            anchor=_anchor(spec.cue),
         )
         for spec in specs.values()
     ]

@@ -38,7 +38,13 @@ from pantau.registry.cuepatterns import (
     SideInfo,
     compile_watchlists,
 )
-from pantau.registry.textnorm import WORDS_FOR_NUMBER, NormText, find_ballot_numbers, normalize
+from pantau.registry.textnorm import (
+    WORDS_FOR_NUMBER,
+    NormText,
+    find_ballot_numbers,
+    normalize,
+    squeeze,
+)
 from pantau.registry.watchlist import Watchlist, load_watchlists
 
 PLACEHOLDERS = {
@@ -190,7 +196,10 @@ class CueMatcher:
 
     def _raw(self, norm: NormText) -> list[_Found]:
         found: list[_Found] = []
+        squeezed = squeeze(norm.text)
         for p in self._patterns:
+            if p.anchor not in squeezed:
+                continue
             for m in p.regex.finditer(norm.text):
                 if p.acronym and not norm.all_upper(m.start(), m.end()):
                     continue

@@ -106,33 +106,63 @@ class NormText:
     text: str
     starts: tuple[int, ...]
     ends: tuple[int, ...]
-    upper: tuple[bool, ...]  # the original character was an upper-case letter
+    original: str
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` of the normal-form slice ``[start, end)``."""
         return self.starts[start], self.ends[end - 1]
 
     def all_upper(self, start: int, end: int) -> bool:
-        letters = [self.upper[i] for i in range(start, end) if self.text[i].isalpha()]
+        """Whether every letter of the slice was written in capitals in the original."""
+        letters = [
+            unicodedata.normalize("NFKC", self.original[self.starts[i]]).isupper()
+            for i in range(start, end)
+            if self.text[i].isalpha()
+        ]
         return bool(letters) and all(letters)
 
 
-def _fold(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    upper: list[bool] = []
-    for i, c in enumerate(text):
-        n = unicodedata.normalize("NFKC", c)
-        is_upper = n.isupper()
-        for ch in n.lower():
-            # Strip accents (é -> e) but keep the character count one-to-one.
-            base = unicodedata.normalize("NFKD", ch)[:1] or ch
-            chars.append(base if base.isascii() else ch)
-            starts.append(i)
-            ends.append(i + 1)
-            upper.append(is_upper)
-    return chars, starts, ends, upper
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_Folded = tuple[list[str], list[int], list[int]]
+
+
+def _fold_char(c: str, i: int, out: _Folded) -> None:
+    chars, starts, ends = out
+    for ch in unicodedata.normalize("NFKC", c).lower():
+        # Strip accents (é -> e) but keep the character count one-to-one.
+        base = unicodedata.normalize("NFKD", ch)[:1] or ch
+        chars.append(base if base.isascii() else ch)
+        starts.append(i)
+        ends.append(i + 1)
+
+
+def _fold(text: str) -> _Folded:
+    out: _Folded = ([], [], [])
+    chars, starts, ends = out
+    pos = 0
+    # ASCII runs (most of any text) are folded in bulk; other characters one by one.
+    for m in _ASCII_RUNS.finditer(text):
+        for i in range(pos, m.start()):
+            _fold_char(text[i], i, out)
+        chars.extend(m.group().lower())
+        starts.extend(range(m.start(), m.end()))
+        ends.extend(range(m.start() + 1, m.end() + 1))
+        pos = m.end()
+    for i in range(pos, len(text)):
+        _fold_char(text[i], i, out)
+    return out
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def squeeze(text: str) -> str:
+    """Every run of one character as one ("prabowooo" -> "prabowo", "maaf" -> "maf").
+
+    A cue pattern can only match where its squeezed anchor token occurs in the squeezed text,
+    which lets the matcher skip most patterns with a substring test.
+    """
+    return _REPEATS.sub(r"\1", text)
 
 
 def collapse_runs(token: str) -> str:
@@ -140,33 +170,36 @@ def collapse_runs(token: str) -> str:
     return _RUNS.sub(r"\1", token)
 
 
+def _slang(token: str) -> str | None:
+    replacement = SLANG.get(token)
+    if replacement is None and len(token) > 3 and token[-1] == token[-2] == token[-3]:
+        replacement = SLANG.get(collapse_runs(token))  # "gkkk", "bgttt"
+    return None if replacement == token else replacement
+
+
 def normalize(text: str) -> NormText:
     """Lower-case NFKC text with slang expanded, keeping the map back to ``text``."""
-    chars, starts, ends, upper = _fold(text)
+    chars, starts, ends = _fold(text)
     folded = "".join(chars)
     out: list[str] = []
     o_starts: list[int] = []
     o_ends: list[int] = []
-    o_upper: list[bool] = []
     pos = 0
     for m in _TOKEN.finditer(folded):
-        replacement = SLANG.get(collapse_runs(m.group()))
-        if replacement is None or replacement == m.group():
+        replacement = _slang(m.group())
+        if replacement is None:
             continue
-        out += chars[pos : m.start()]
+        out.append(folded[pos : m.start()])
         o_starts += starts[pos : m.start()]
         o_ends += ends[pos : m.start()]
-        o_upper += upper[pos : m.start()]
-        out += list(replacement)
+        out.append(replacement)
         o_starts += [starts[m.start()]] * len(replacement)
         o_ends += [ends[m.end() - 1]] * len(replacement)
-        o_upper += [False] * len(replacement)
         pos = m.end()
-    out += chars[pos:]
+    out.append(folded[pos:])
     o_starts += starts[pos:]
     o_ends += ends[pos:]
-    o_upper += upper[pos:]
-    return NormText("".join(out), tuple(o_starts), tuple(o_ends), tuple(o_upper))
+    return NormText("".join(out), tuple(o_starts), tuple(o_ends), text)
 
 
 def normalize_phrase(phrase: str) -> str:
