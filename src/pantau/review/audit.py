@@ -121,7 +121,10 @@ def record(
     such as ``"system:sweep"``. ``detail`` must be JSON-serialisable (other values are stored as
     their ``str``).
     """
-    name = actor if isinstance(actor, str) else actor_name(actor)
+    # Column limits (PostgreSQL enforces them); what is hashed is exactly what is stored.
+    name = (actor if isinstance(actor, str) else actor_name(actor))[:100]
+    action, subject_type = action[:64], subject_type[:64]
+    subject_id = str(subject_id)[:128]
     clean_detail: dict[str, Any] = json.loads(json.dumps(detail or {}, default=str))
     seq, prev = _advance_head(session)
     at = utcnow()

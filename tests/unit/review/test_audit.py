@@ -215,3 +215,19 @@ def test_concurrent_appends_keep_the_chain_valid(any_db_url: str) -> None:
     assert result == audit.VerifyResult(True, total, total)
     assert seqs == list(range(1, total + 1))
     assert [tuple(r) for r in per_actor] == [(f"w{k}", per_thread) for k in range(threads_n)]
+
+
+def test_long_fields_are_cut_to_the_columns_and_still_verify(any_db_url: str) -> None:
+    engine = make_engine(any_db_url)
+    with session_scope(engine) as s:
+        entry = audit.record(
+            session=s,
+            actor="a" * 300,
+            action="b" * 300,
+            subject_type="c" * 300,
+            subject_id="d" * 300,
+        )
+        assert (len(entry.actor), len(entry.action), len(entry.subject_id)) == (100, 64, 128)
+    with session_scope(engine) as s:
+        assert audit.verify(session=s) == audit.VerifyResult(True, 1, 1)
+    engine.dispose()
