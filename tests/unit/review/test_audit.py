@@ -231,3 +231,32 @@ def test_long_fields_are_cut_to_the_columns_and_still_verify(any_db_url: str) ->
     with session_scope(engine) as s:
         assert audit.verify(session=s) == audit.VerifyResult(True, 1, 1)
     engine.dispose()
+
+
+def test_verify_while_appends_continue_reports_no_false_break(any_db_url: str) -> None:
+    engine = make_engine(any_db_url)
+    with session_scope(engine) as s:
+        for i in range(30):
+            audit.record(session=s, actor="seed", action="x", subject_id=i)
+    stop = threading.Event()
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set() and i < 200:
+            with session_scope(engine) as s:
+                audit.record(session=s, actor="busy", action="x", subject_id=i)
+            i += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        results = []
+        for _ in range(5):
+            with session_scope(engine) as s:
+                results.append(audit.verify(session=s))
+    finally:
+        stop.set()
+        thread.join()
+    engine.dispose()
+    assert all(r.ok for r in results), [r for r in results if not r.ok]
+    assert all(r.checked == r.head_seq >= 30 for r in results)
