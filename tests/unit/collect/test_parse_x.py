@@ -217,3 +217,11 @@ def test_real_oembed_and_error_bodies(shared_dir: Path) -> None:
     assert post.text.startswith("Youths!")
     error = real(shared_dir, "x", "pender_twitter-item-response-error.json")
     assert error.is_empty and error.wall == WALL_RATE_LIMIT
+
+
+def test_op_given_as_graphql_path_is_reduced_to_its_name() -> None:
+    result = own(
+        "x", "following.json", op="graphql/b8XpwALENnJdFSHchkK6rw/Following", subject_id="1"
+    )
+    assert result.op == "Following"
+    assert {e.actor_id for e in result.edges} == {"1"}

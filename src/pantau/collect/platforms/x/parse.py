@@ -86,7 +86,8 @@ def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "
     """Parse one X response body. ``subject_id`` (or the URL's variables) names the account or
     post a list belongs to; without it a user list yields accounts but no edges."""
     data = load_json(body, platform=PLATFORM, item=url or op or "payload")
-    op = op or _op_from_url(url) or _sniff_op(data)
+    # Collectors may pass the GraphQL path ("graphql/<id>/UserTweets"): keep the name only.
+    op = op.rsplit("/", 1)[-1].split("?", 1)[0] or _op_from_url(url) or _sniff_op(data)
     builder = _Builder(op)
     if not isinstance(data, dict):
         return builder.result()
