@@ -52,3 +52,20 @@ def parse(
     }
     out.write(json.dumps(summary, ensure_ascii=False) + "\n")
     out.flush()
+
+
+@app.command("account")
+def account(
+    platform: str = typer.Argument(..., help="x, instagram, tiktok or facebook."),
+    handle: str = typer.Argument(..., help="A registered account's handle."),
+    session_name: str = typer.Option(
+        "", "--session", help="Logged-in monitoring session (encrypted storage state) to use."
+    ),
+) -> None:
+    """Collect one registered account now; print what was found and stored."""
+    from pantau.cli.collect_account import run_account
+
+    with handled():
+        ok = run_account(platform=platform, handle=handle, session_name=session_name)
+    if not ok:
+        raise typer.Exit(1)
