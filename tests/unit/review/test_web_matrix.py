@@ -9,6 +9,7 @@ Outcomes: ``allowed`` (2xx, a 3xx that is not to the login page, or a 400 form e
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -155,3 +156,27 @@ def test_signed_in_get_pages_render(world: tuple[FastAPI, Engine, dict[str, User
     assert "Pengguna reviewer" in page
     assert "Tambah pengguna" not in page  # read-only: no forms to change users
     assert "Nonaktifkan" not in page
+
+
+FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+
+
+def test_every_post_form_on_every_page_carries_a_csrf_token(
+    world: tuple[FastAPI, Engine, dict[str, User]],
+) -> None:
+    app, engine, made = world
+    pages = [(k, e) for k, e in EXPECTED.items() if k[0] == "GET" and k[1] != "/static"]
+    seen_forms = 0
+    for who in ROLES:
+        client = signed_in_client(app, engine, made[who])
+        token = csrf_of(client)
+        for key, expect in pages:
+            if expect.roles != PUBLIC and who not in expect.roles:
+                continue
+            html = client.get(expect.path or key[1]).text
+            for attrs, body in FORM_RE.findall(html):
+                if 'method="post"' not in attrs.lower():
+                    continue
+                seen_forms += 1
+                assert f'name="csrf_token" value="{token}"' in body, (who, key, attrs)
+    assert seen_forms >= len(ROLES)  # at least the logout form on each role's pages
