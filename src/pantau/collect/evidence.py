@@ -18,6 +18,7 @@ from pathlib import Path
 
 import zstandard
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pantau.collect.models import Capture, CustodyEvent, EvidenceLink
@@ -114,8 +115,15 @@ class EvidenceStore:
             captured_at=utcnow(),
             run_id=run_id,
         )
-        session.add(capture)
-        session.flush()
+        try:
+            with session.begin_nested():  # another worker may store the same bytes at once
+                session.add(capture)
+                session.flush()
+        except IntegrityError:
+            raced = session.scalar(select(Capture).where(Capture.sha256 == sha))
+            if raced is None:
+                raise
+            return raced
         self._custody(
             session,
             capture,
