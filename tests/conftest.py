@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -23,6 +24,11 @@ from pantau.store.models import load_all_models
 from tests.support import services
 
 TEST_SECRET = "test-secret-key-not-for-production"
+
+# No per-example deadline: the machines running the suite are shared and busy, and a slow
+# example is not a wrong one.
+hypothesis.settings.register_profile("pantau", deadline=None)
+hypothesis.settings.load_profile("pantau")
 
 
 @pytest.fixture(autouse=True)
