@@ -225,3 +225,16 @@ def test_op_given_as_graphql_path_is_reduced_to_its_name() -> None:
     )
     assert result.op == "Following"
     assert {e.actor_id for e in result.edges} == {"1"}
+
+
+def test_real_repost_of_a_quote_is_not_the_reposters_quote(shared_dir: Path) -> None:
+    result = real(shared_dir, "x", "twscrape_raw_user_tweets.json")
+    posts = {p.post_id: p for p in result.posts}
+    repost = posts["2082669627528601817"]
+    assert (repost.kind, repost.quoted_post_id) == ("repost", None)
+    assert posts[repost.reposted_post_id or ""].quoted_post_id == "2082640274845811115"
+    # Every quote edge comes from a post of kind quote by that actor, and nothing else.
+    quotes = {(p.author_id, p.quoted_post_id) for p in result.posts if p.kind == "quote"}
+    edges = {(e.actor_id, e.target_id) for e in result.edges if e.verb == "quote"}
+    assert edges == quotes
+    assert len([p for p in result.posts if p.kind == "quote"]) == 14

@@ -309,6 +309,10 @@ def _tweet(raw: Any, *, builder: _Builder, pinned: bool = False) -> str | None:
     quoted_id = _tweet(dig(tweet, "quoted_status_result", "result"), builder=builder) or (
         opt_id(legacy.get("quoted_status_id_str")) if legacy.get("is_quote_status") else None
     )
+    if reposted_id:
+        # X copies the quoted tweet onto a repost of a quote: the quote is the original
+        # author's act, not the reposter's.
+        quoted_id = None
     parent_id = opt_id(legacy.get("in_reply_to_status_id_str"))
     kind = (
         "repost" if reposted_id else "quote" if quoted_id else "reply" if parent_id else "original"
