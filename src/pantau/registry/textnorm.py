@@ -259,6 +259,15 @@ _CONTEXT_WORDS = (
 )
 _CTX = "(?:" + "|".join(flexible_token(w).replace(r"\ ", r"\s+") for w in _CONTEXT_WORDS) + ")"
 _NUM = r"(?P<num>0?[1-9]|" + "|".join(flexible_token(w) for w in NUMBER_WORDS) + ")"
+# A number followed by a month or a unit is a date or a quantity ("01 jun", "pilih 2 macam").
+_NOT_AFTER = (
+    r"januari|jan|februari|feb|maret|mar|april|apr|mei|juni|jun|juli|jul|agustus|agu|agt|ags|"
+    r"september|sept|sep|oktober|okt|november|nov|desember|des|jam|menit|detik|hari|minggu|"
+    r"bulan|tahun|periode|kali|orang|buah|macam|porsi|kg|gram|km|meter|liter|persen|ribu|juta|"
+    r"rb|jt|x"
+)
+_RANKING_AFTER = re.compile(r"\s+(?:di|dihati|se[a-z]+|dari|buat|untuk|bukan)(?![^\W_])")
+_QUANTITY_AFTER = re.compile(rf"\s*%|\s+(?:{_NOT_AFTER})(?!{_WORD_CHAR})")
 _NUM_END = rf"(?!{_WORD_CHAR}|[.,:/\-]\d)"
 BALLOT_IN_CONTEXT = re.compile(
     rf"(?<!{_WORD_CHAR}){_CTX}(?:[\s.:#]{{0,3}}{_CTX})*[\s.:#\-]{{0,3}}{_NUM}{_NUM_END}"
@@ -267,8 +276,17 @@ BALLOT_PADDED = re.compile(rf"(?<![\w.,:/\-])(?P<num>0[1-9]){_NUM_END}")
 # Words after which a zero-padded number is a time, date or address, not a ballot number.
 _NOT_BALLOT_BEFORE = re.compile(
     r"(?<![^\W_])(?:jam|pukul|pkl|tanggal|tgl|tg|bulan|bln|rt|rw|lantai|lt|kamar|gang|gg|blok|kelas|"
-    r"ruang|jalur|antrian|antrean|halaman|hal|bab|pasal|ayat|menit|detik)\W{0,3}$"
+    r"ruang|jalur|antrian|antrean|halaman|hal|bab|pasal|ayat|menit|detik|"
+    r"senin|selasa|rabu|kamis|jumat|sabtu|minggu)\W{0,3}$"
 )
+# "no. 2" shortly after a street word is a house number.
+_ADDRESS_BEFORE = re.compile(
+    r"(?<![^\W_])(?:jalan|jln|jl|gang|gg|blok|komplek|kompleks|perumahan|perum|ruko|kav|"
+    r"kavling)(?![^\W_])[^\n]{0,40}$"
+)
+# After these everyday words a number word ("pilih dua") or a number followed by a unit or
+# month ("pilih 2 macam", "no 1 jam") is not a ballot number; after the others it always is.
+_EVERYDAY_CONTEXT = {"pilih", "dukung", "salam", "no", "nomor", "nr"}
 
 
 def number_value(text: str) -> int:
@@ -278,12 +296,33 @@ def number_value(text: str) -> int:
     return NUMBER_WORDS[collapse_runs(text)]
 
 
+def _everyday(context: list[str], number: str, text: str, end: int) -> bool:
+    """Whether a number after only everyday words is not a ballot number after all."""
+    if not set(context) <= _EVERYDAY_CONTEXT:
+        return False  # "coblos", "paslon", "nomor urut", ...: always a ballot number
+    if not number.isdigit() and context[-1] != "nomor":
+        return True  # "pilih dua macam"
+    if _QUANTITY_AFTER.match(text, end):
+        return True  # "pilih 2 kali", "no 1 jam"
+    # "no. 1 di Bandung", "nomor 1 dihati": a ranking, not a ballot
+    return set(context) <= {"no", "nomor", "nr"} and _RANKING_AFTER.match(text, end) is not None
+
+
 def find_ballot_numbers(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, number)`` of each ballot number in a normalised text, spans on the number."""
     found: dict[tuple[int, int], int] = {}
     for m in BALLOT_IN_CONTEXT.finditer(text):
+        context = [
+            collapse_runs(w) for w in re.findall(r"[^\W\d_]+", text[m.start() : m.start("num")])
+        ]
+        if _everyday(context, m.group("num"), text, m.end()):
+            continue
+        if context[0].startswith("n") and _ADDRESS_BEFORE.search(text, 0, m.start()):
+            continue
         found[m.span("num")] = number_value(m.group("num"))
     for m in BALLOT_PADDED.finditer(text):
+        if _QUANTITY_AFTER.match(text, m.end()):
+            continue
         if _NOT_BALLOT_BEFORE.search(text, 0, m.start()) is None:
             found.setdefault(m.span("num"), int(m.group("num")))
     return sorted((s, e, n) for (s, e), n in found.items())

@@ -74,6 +74,10 @@ NEAR_MISSES = [
     "Ruang 01 lantai 2",
     "tanggal 2024-02-14 libur nasional",
     "skor akhir 2-1, juara 1 lomba",
+    "Menu baru: bisa pilih dua macam kuah",
+    "Kantor kami di Jalan Merdeka no. 2, Bandung",
+    "Rapat Senin, 01 Juni 2025 di aula",
+    "Diskon 02 % untuk pegawai",
 ]
 
 

@@ -68,7 +68,7 @@ def test_hashtag_tokens_split_camel_case_and_digits() -> None:
         ("nomor urut 2", 2),
         ("paslon 02", 2),
         ("coblos 2", 2),
-        ("pilih dua", 2),
+        ("coblos dua", 2),
         ("nomor duaaa", 2),
         ("salam 3", 3),
         ("paslon nomor urut 1", 1),
@@ -78,6 +78,11 @@ def test_hashtag_tokens_split_camel_case_and_digits() -> None:
         ("02.00", None),
         ("02:30", None),
         ("no 2 dan no 3", None),  # two numbers: not one form
+        ("pilih dua macam", None),  # a number word needs an unmistakable ballot word
+        ("pilih 2 kali", None),
+        ("01 jun 2015", None),
+        ("jl. melati no. 2", None),
+        ("jalan sehat paslon 02", 2),
     ],
 )
 def test_ballot_number_forms(form: str, number: int | None) -> None:
