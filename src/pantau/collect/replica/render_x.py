@@ -55,7 +55,6 @@ def user_result(scn: Scenario, acc: Account) -> dict[str, Any]:
         "has_graduated_access": True,
         "id": base64.b64encode(f"User:{acc.id}".encode()).decode(),
         "is_blue_verified": acc.verified,
-        "legacy_extended_profile": {},
         "location": {"location": "Indonesia"},
         "media_permissions": {"can_media_tag": True},
         "notifications_settings": {"notifications_enabled": False},
@@ -274,7 +273,9 @@ def user_by_screen_name(scn: Scenario, handle: str) -> dict[str, Any]:
     acc = scn.account("x", handle)
     if acc is None or not acc.exists:
         return {"data": {}}
-    return {"data": {"user": {"result": user_result(scn, acc)}}}
+    # The profile query carries a few fields the user objects inside timelines lack.
+    result = {**user_result(scn, acc), "legacy_extended_profile": {}, "profile_sort_enabled": True}
+    return {"data": {"user": {"result": result}}}
 
 
 def user_tweets(
