@@ -49,7 +49,8 @@ def main() -> None:
         share = ", ".join(f"{k} {n / len(texts):.1%}" for k, n in kinds.most_common())
         chars = sum(map(len, texts)) / len(texts)
         print(
-            f"{name}: {len(texts)} texts ({chars:.0f} chars avg), {len(texts) / took:,.0f} texts/s, "
+            f"{name}: {len(texts)} texts ({chars:.0f} chars avg), "
+            f"{len(texts) / took:,.0f} texts/s, "
             f"{took / len(texts) * 1000:.2f} ms/text; texts with hits "
             f"{sum(1 for r in results if r.hits) / len(texts):.1%}; ambiguous "
             f"{sum(1 for r in results if r.ambiguous) / len(texts):.1%}; by kind: {share}"

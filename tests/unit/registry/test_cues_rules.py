@@ -78,6 +78,8 @@ NEAR_MISSES = [
     "Kantor kami di Jalan Merdeka no. 2, Bandung",
     "Rapat Senin, 01 Juni 2025 di aula",
     "Diskon 02 % untuk pegawai",
+    "Sate kambing muda nomor 1 di Bandung",
+    "Televisi nomor 1 dihati pemirsa",
 ]
 
 
