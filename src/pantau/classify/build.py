@@ -20,7 +20,13 @@ from pantau.classify.base import base_model_source, ensure_offline_base
 from pantau.classify.card import git_commit, write_card
 from pantau.classify.corpus import Example
 from pantau.classify.evaluate import evaluate_examples
-from pantau.classify.fairness import SwapMatcher, counterfactual, per_candidate, precision_gap
+from pantau.classify.fairness import (
+    SwapMatcher,
+    contests_of,
+    counterfactual,
+    per_candidate,
+    precision_gap,
+)
 from pantau.classify.predict import METRICS_FILE, Classifier, default_side_matcher
 from pantau.classify.train import TrainConfig, fine_tune
 from pantau.config import Settings, get_settings
@@ -39,6 +45,7 @@ def train_config(settings: Settings, **overrides: Any) -> TrainConfig:
         "max_length": c.max_length,
         "seed": c.seed,
         "threads": c.threads or None,
+        "freeze_layers": c.freeze_layers,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return TrainConfig(**values)
@@ -70,7 +77,7 @@ def build_model(
     matcher = matcher if matcher is not None else _swap_matcher()
     examples = corpus.load_corpus(datasets_dir=datasets_dir)
     splits = corpus.split(examples, seed=config.seed)
-    train = corpus.augment_with_swaps(splits.train, matcher)
+    train = corpus.augment_with_swaps(splits.train, matcher, contests=contests_of(matcher))
     if base is None:
         use_offline = settings.classify.offline_base if offline is None else offline
         base = (

@@ -57,12 +57,29 @@ def precision_gap(
     return max(values) - min(values) if len(values) >= 2 else None
 
 
+def contests_of(matcher: object) -> list[tuple[str, ...]]:
+    """The candidate pairs of each contest, from the matcher's watch lists when it knows them
+    (``pantau.registry.cues.CueMatcher.sides``), else the corpus's list of watched contests."""
+    sides = getattr(matcher, "sides", None)
+    if not isinstance(sides, dict):
+        return [tuple(c) for c in WATCHED_CONTESTS]
+    grouped: dict[str, list[str]] = {}
+    for key, info in sides.items():
+        contest = getattr(info, "contest", None)
+        if getattr(info, "kind", "") == "pair" and contest:
+            grouped.setdefault(str(contest), []).append(str(key))
+    return [tuple(v) for _, v in sorted(grouped.items()) if len(v) >= 2] or [
+        tuple(c) for c in WATCHED_CONTESTS
+    ]
+
+
 def swap_pairs(
     examples: Sequence[Example],
     matcher: SwapMatcher,
-    contests: Sequence[Sequence[str]] = WATCHED_CONTESTS,
+    contests: Sequence[Sequence[str]] | None = None,
 ) -> list[tuple[int, str, str, str]]:
     """(example index, side a, side b, swapped text) for every text naming a and each b != a."""
+    contests = contests if contests is not None else contests_of(matcher)
     pairs: list[tuple[int, str, str, str]] = []
     for index, example in enumerate(examples):
         found = set(matcher.match(example.text).sides)
@@ -83,7 +100,7 @@ def counterfactual(
     classifier: Classifier,
     examples: Sequence[Example],
     matcher: SwapMatcher,
-    contests: Sequence[Sequence[str]] = WATCHED_CONTESTS,
+    contests: Sequence[Sequence[str]] | None = None,
     *,
     keep_examples: int = 10,
 ) -> dict[str, Any]:

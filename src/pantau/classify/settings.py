@@ -17,3 +17,4 @@ class ClassifySettings(BaseModel):
     train_batch_size: int = Field(default=16, ge=1)
     learning_rate: float = Field(default=5e-5, gt=0)
     seed: int = 13
+    freeze_layers: int = Field(default=9, ge=0)

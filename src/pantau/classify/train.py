@@ -20,6 +20,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from pantau.classify import partial
 from pantau.classify.predict import set_threads
 from pantau.errors import ModelError
 
@@ -37,6 +38,8 @@ class TrainConfig:
     seed: int = 13
     threads: int | None = None
     max_steps: int | None = None  # stop early (tests, time budgets)
+    # Freeze the embeddings and this many lower layers and cache their output (0: train all).
+    freeze_layers: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ def fine_tune(
     )
     enc = tokenizer(list(texts), truncation=True, max_length=config.max_length)
     ids: list[list[int]] = enc["input_ids"]
+    features: list[torch.Tensor] = []
+    if config.freeze_layers:
+        partial.freeze_bottom(model, config.freeze_layers)
+        features = partial.bottom_features(
+            model, ids, config.freeze_layers, pad_id=tokenizer.pad_token_id
+        )
     y = [label2id[label] for label in labels]
     rng = random.Random(config.seed)
     per_epoch = math.ceil(len(ids) / config.batch_size)
@@ -110,20 +119,25 @@ def fine_tune(
         for batch_ids in length_bucketed_batches(
             [len(x) for x in ids], batch_size=config.batch_size, rng=rng
         ):
-            batch = tokenizer.pad(
-                {"input_ids": [ids[i] for i in batch_ids]}, padding=True, return_tensors="pt"
-            )
-            out = model(
-                input_ids=batch["input_ids"],
-                attention_mask=batch["attention_mask"],
-                labels=torch.tensor([y[i] for i in batch_ids]),
-            )
-            out.loss.backward()
+            target = torch.tensor([y[i] for i in batch_ids])
+            if features:
+                logits = partial.top_logits(
+                    model, [features[i] for i in batch_ids], config.freeze_layers
+                )
+            else:
+                batch = tokenizer.pad(
+                    {"input_ids": [ids[i] for i in batch_ids]}, padding=True, return_tensors="pt"
+                )
+                logits = model(
+                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
+                ).logits
+            loss = torch.nn.functional.cross_entropy(logits, target)
+            loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
-            loss_value = float(out.loss.detach())
+            loss_value = float(loss.detach())
             step += 1
             bar.update(1)
             bar.set_postfix(loss=f"{loss_value:.3f}")
@@ -149,6 +163,8 @@ def _optimizer(
     decay: list[torch.nn.Parameter] = []
     no_decay: list[torch.nn.Parameter] = []
     for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
         (no_decay if param.ndim < 2 or "LayerNorm" in name else decay).append(param)
     optimizer = torch.optim.AdamW(
         [

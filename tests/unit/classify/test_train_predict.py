@@ -137,3 +137,48 @@ def test_evaluation_and_card(trained: Path, tmp_path: Path) -> None:
     assert "macro-F1" in card and "counterfactual swaps" in card
     assert read_model_info(trained)["evaluation"]["test"]["n"] == len(examples)
     assert model_version(trained) == f"{trained.name}:{'ab' * 6}"
+
+
+def test_partial_fine_tuning_equals_the_full_forward(tmp_path: Path) -> None:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from pantau.classify import partial
+
+    base = make_tiny_base(tmp_path / "base")
+    model = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=4)
+    model.eval()
+    tok = AutoTokenizer.from_pretrained(str(base))
+    texts = ["ayo coblos anies", "makan siang di kantor hari ini , banjir"]
+    ids = tok(texts)["input_ids"]
+    feats = partial.bottom_features(model, ids, 1, pad_id=tok.pad_token_id)
+    with torch.inference_mode():
+        cached = partial.top_logits(model, feats, 1)
+        full = model(**tok(texts, padding=True, return_tensors="pt")).logits
+    torch.testing.assert_close(cached, full, atol=2e-3, rtol=1e-3)  # fp16 cache
+
+
+def test_partial_fine_tuning_trains_only_the_top(tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    base = make_tiny_base(tmp_path / "base")
+    examples = toy_examples()
+    # only one of two random layers learns here, so it needs a larger rate than CONFIG
+    config = TrainConfig(batch_size=8, learning_rate=5e-3, max_steps=200, threads=1, seed=3)
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=tmp_path / "m",
+        config=TrainConfig(**{**config.__dict__, "freeze_layers": 1}),
+    )
+    before = load_file(str(base / "model.safetensors"))
+    after = load_file(str(tmp_path / "m" / "model.safetensors"))
+    frozen = "bert.encoder.layer.0.attention.self.query.weight"
+    top = "bert.encoder.layer.1.attention.self.query.weight"
+    key = lambda name: name if name in before else name.removeprefix("bert.")  # noqa: E731
+    assert (after[frozen] == before[key(frozen)]).all()
+    assert not (after[top] == before[key(top)]).all()
+    clf = Classifier(tmp_path / "m", quantize=False, threads=1)
+    pred = clf.probabilities([e.text for e in examples]).argmax(axis=1)
+    assert np.mean([clf.labels[p] == e.label for p, e in zip(pred, examples, strict=True)]) >= 0.75
