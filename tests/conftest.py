@@ -25,9 +25,11 @@ from tests.support import services
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
-# No per-example deadline: the machines running the suite are shared and busy, and a slow
-# example is not a wrong one.
-hypothesis.settings.register_profile("pantau", deadline=None)
+# No per-example deadline or "too slow" health check: the machines running the suite are
+# shared and busy, and a slow example is not a wrong one.
+hypothesis.settings.register_profile(
+    "pantau", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
 hypothesis.settings.load_profile("pantau")
 
 
