@@ -109,7 +109,12 @@ def test_missing_tweet_id_is_a_parse_error_naming_the_platform() -> None:
 
 def test_not_json_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="not JSON"):
-        parse_capture("x", b"<html>nope</html>")
+        parse_capture("x", b"{truncated")
+
+
+def test_the_page_document_yields_nothing() -> None:
+    result = parse_capture("x", b"<!DOCTYPE html><html><body>app shell</body></html>")
+    assert result.is_empty and result.op == "page"
 
 
 def test_lenient_fields_fall_back_instead_of_failing() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from pantau.collect.parsekit import (
     JsonObj,
     as_obj,
+    as_text,
     dig,
     first,
     from_rfc2822,
@@ -85,6 +86,9 @@ class _Builder:
 def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "") -> ParseResult:
     """Parse one X response body. ``subject_id`` (or the URL's variables) names the account or
     post a list belongs to; without it a user list yields accounts but no edges."""
+    if as_text(body).lstrip().startswith("<"):
+        # The page document itself: X renders from its GraphQL responses, which carry the data.
+        return _Builder(op or "page").result()
     data = load_json(body, platform=PLATFORM, item=url or op or "payload")
     # Collectors may pass the GraphQL path ("graphql/<id>/UserTweets"): keep the name only.
     op = op.rsplit("/", 1)[-1].split("?", 1)[0] or _op_from_url(url) or _sniff_op(data)
