@@ -126,3 +126,26 @@ def test_real_user_detail_subtree(shared_dir: Path) -> None:
 def test_real_oembed(shared_dir: Path) -> None:
     (post,) = real(shared_dir, "tiktok", "pender_tiktok-item-oembed.json").posts
     assert (post.post_id, post.author_handle) == ("7134059641968872746", "rebelunicorncrafts")
+
+
+def test_repost_and_favorite_lists_are_the_subjects_acts() -> None:
+    subject = "6900000000000000009"
+    reposts = own(
+        "tiktok",
+        "item_list.json",
+        url="https://www.tiktok.com/api/repost/item_list/?count=30",
+        subject_id=subject,
+    )
+    assert reposts.op == "repost_list"
+    assert [(e.actor_id, e.verb, e.target_id, e.source_list) for e in reposts.edges] == [
+        (subject, "repost", VIDEO, "reposts(account)")
+    ]
+    likes = own(
+        "tiktok",
+        "item_list.json",
+        url="https://www.tiktok.com/api/favorite/item_list/",
+        subject_id=subject,
+    )
+    assert [(e.verb, e.target_id) for e in likes.edges] == [("like", VIDEO)]
+    own_posts = own("tiktok", "item_list.json", url="https://www.tiktok.com/api/post/item_list/")
+    assert own_posts.op == "item_list" and own_posts.edges == []

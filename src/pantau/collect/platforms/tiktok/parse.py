@@ -29,6 +29,7 @@ from pantau.collect.parsekit import (
     require_id,
     script_json,
     unique,
+    url_path,
     url_variables,
 )
 from pantau.collect.records import (
@@ -90,11 +91,32 @@ def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "
         builder = _Builder(op or "oEmbed")
         _oembed(data, builder)
         return builder.result()
-    builder = _Builder(op or _sniff(data))
+    builder = _Builder(op or _op_from_url(url) or _sniff(data))
     for node in data if isinstance(data, list) else [data]:
         if isinstance(node, dict):
             _api(node, builder, subject=subject)
     return builder.result()
+
+
+# Item lists that are an account's acts on others' videos: op -> (verb, source list).
+ACT_LISTS: dict[str, tuple[str, str]] = {
+    "repost_list": ("repost", "reposts(account)"),
+    "favorite_list": ("like", "likes(account)"),
+}
+
+
+def _op_from_url(url: str) -> str:
+    path = url_path(url)
+    for part, name in (
+        ("/api/repost/item_list", "repost_list"),
+        ("/api/favorite/item_list", "favorite_list"),
+        ("/api/post/item_list", "item_list"),
+        ("/api/comment/list", "comment_list"),
+        ("/api/user/list", "user_list"),
+    ):
+        if part in path:
+            return name
+    return ""
 
 
 def _sniff(data: Any) -> str:
@@ -160,9 +182,12 @@ def _api(node: JsonObj, builder: _Builder, *, subject: str) -> None:
     item = first(dig(node, "itemInfo", "itemStruct"), node.get("itemStruct"))
     if isinstance(item, dict):
         _item(item, builder)
+    act = ACT_LISTS.get(builder.op)
     for listed in node.get("itemList") or []:
         if isinstance(listed, dict):
-            _item(listed, builder)
+            video_id = _item(listed, builder)
+            if act and subject:
+                builder.edge(EdgeRecord(PLATFORM, subject, act[0], "post", video_id, act[1]))
     if "id" in node and "createTime" in node and "desc" in node:
         _item(node, builder)
     for comment in node.get("comments") or []:
@@ -233,7 +258,7 @@ def _author(item: JsonObj, builder: _Builder) -> tuple[str | None, str]:
     return opt_id(first(item.get("authorId"), builder.by_handle.get(handle))), handle
 
 
-def _item(item: JsonObj, builder: _Builder) -> None:
+def _item(item: JsonObj, builder: _Builder) -> str:
     post_id = require_id(item.get("id"), platform=PLATFORM, item="item", field="id")
     author_id, handle = _author(item, builder)
     author_id = require_id(author_id, platform=PLATFORM, item=post_id, field="author.id")
@@ -267,6 +292,7 @@ def _item(item: JsonObj, builder: _Builder) -> None:
         views=opt_int(stats.get("playCount")),
         saves=opt_int(stats.get("collectCount")),
     )
+    return post_id
 
 
 def _video(item: JsonObj) -> tuple[MediaRecord, ...]:
