@@ -210,7 +210,8 @@ def test_facebook_page_preload_and_graphql_pages(client: TestClient, replica: Re
     assert tim is not None
     res = parse_capture("facebook", client.get("/facebook/tim.satu").content)
     seen = [p.post_id for p in res.posts]
-    assert len(seen) == fb.FIRST_PAGE
+    # the first page: the newest stories plus the pinned one shown above the timeline
+    assert seen == [*_ids(scn, "facebook", "tim.satu")[: fb.FIRST_PAGE], pid("facebook", 1)]
     cursor = res.cursors.get("next", "")
     for _ in range(20):
         if not cursor:
@@ -226,7 +227,11 @@ def test_facebook_page_preload_and_graphql_pages(client: TestClient, replica: Re
         res = parse_capture("facebook", body, url="/api/graphql/")
         seen += [p.post_id for p in res.posts]
         cursor = res.cursors.get("next", "")
-    assert seen == _ids(scn, "facebook", "tim.satu")
+    assert seen == [
+        *_ids(scn, "facebook", "tim.satu")[: fb.FIRST_PAGE],
+        pid("facebook", 1),
+        *_ids(scn, "facebook", "tim.satu")[fb.FIRST_PAGE :],
+    ]
     first = parse_capture("facebook", client.get("/facebook/tim.satu").content).posts[0]
     latest = scn.timeline("facebook", "tim.satu")[0]
     assert (first.author_id, first.text, first.created_at) == (tim.id, latest.text, latest.time)

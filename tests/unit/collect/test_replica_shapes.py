@@ -113,3 +113,42 @@ def test_tiktok_user_info_uses_the_captures_key_paths(
     real = _real(shared_dir, "tiktok/scrapfly_tiktok_profiles.json")
     real = real[0] if isinstance(real, list) else real
     assert invented(mine, real) == []
+
+
+def _real_stories(page: str) -> Iterator[Any]:
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r'"__bbox":', page):
+        try:
+            obj, _ = decoder.raw_decode(page, match.end())
+        except ValueError:
+            continue
+        stack = [obj]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, dict):
+                if cur.get("__typename") == "Story" and "post_id" in cur:
+                    yield cur
+                stack.extend(cur.values())
+            elif isinstance(cur, list):
+                stack.extend(cur)
+
+
+def test_facebook_story_uses_the_captures_key_paths(
+    shared_dir: Path, client: tuple[TestClient, Replica]
+) -> None:
+    c, _ = client
+    real: list[Any] = []
+    for name in ("a-text-story-with-image", "b-text-story"):
+        path = shared_dir / "fixtures/facebook" / f"garcon_v2_real-page-{name}.html"
+        real += list(_real_stories(path.read_text(encoding="utf-8")))
+    assert real
+    mine = list(_real_stories(c.get("/facebook/tim.satu").text))
+    mine += list(_real_stories(c.get("/facebook/budi.asn").text))
+    assert len(mine) >= 4
+    # The captures hold no share (attached_story is null) and no mention (ranges are empty).
+    extra = [
+        p
+        for p in invented(mine, real)
+        if "attached_story." not in p and not re.search(r"\.ranges\[\]", p)
+    ]
+    assert extra == []

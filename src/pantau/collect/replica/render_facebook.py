@@ -51,14 +51,23 @@ def post_id_of(segment: str) -> str:
     return segment
 
 
-def actor(acc: Account) -> dict[str, Any]:
-    return {
+def actor(acc: Account, *, shape: str = "photo") -> dict[str, Any]:
+    """An actor as each story section carries it: ``content`` and ``title`` are lean,
+    ``photo`` (actor photo, reactors, comment authors) adds the picture and profile URL."""
+    base = {
         "__typename": "User",
-        "__isActor": "User",
         "id": acc.id,
         "name": acc.name,
         "__isEntity": "User",
         "url": profile_url(acc),
+    }
+    if shape == "content":
+        return base
+    base["__isActor"] = "User"
+    if shape == "title":
+        return base
+    return {
+        **base,
         "profile_url": profile_url(acc),
         "profile_picture": {"uri": f"https://scontent.xx.fbcdn.net/v/t39.30808-1/{acc.id}_n.jpg"},
     }
@@ -89,16 +98,17 @@ def story(scn: Scenario, post: Post, *, depth: int = 0) -> dict[str, Any]:
     feedback_id = b64(f"feedback:{post.id}")
     url = post_url(author, post)
     shared = scn.post("facebook", post.reposted or post.quoted or "") if depth == 0 else None
-    message = (
+    # The three places a story carries its text, each with the keys the captures show there.
+    message = {"__typename": "TextWithEntities", "text": post.text} if post.text else None
+    rich = (
         {
-            "__typename": "TextWithEntities",
-            "text": post.text,
-            "ranges": _ranges(scn, post),
             "delight_ranges": [],
             "image_ranges": [],
             "inline_style_ranges": [],
             "aggregated_ranges": [],
+            "ranges": _ranges(scn, post),
             "color_ranges": [],
+            "text": post.text,
         }
         if post.text
         else None
@@ -124,16 +134,16 @@ def story(scn: Scenario, post: Post, *, depth: int = 0) -> dict[str, Any]:
     }
     content_story: dict[str, Any] = {
         "feedback": {"id": feedback_id},
-        "actors": [actor(author)],
+        "actors": [actor(author, shape="content")],
         "message": message,
         "wwwURL": url,
         "attached_story": story(scn, shared, depth=1) if shared else None,
         "comet_sections": {
             "message": {
                 "__typename": "CometFeedStoryDefaultMessageRenderingStrategy",
-                "story": {"is_text_only_story": True, "message": message},
+                "story": {"is_text_only_story": True, "message": rich},
             },
-            "message_container": {"story": {"message": message}},
+            "message_container": {"story": {"message": {"text": post.text} if post.text else None}},
         },
     }
     return {
@@ -143,7 +153,6 @@ def story(scn: Scenario, post: Post, *, depth: int = 0) -> dict[str, Any]:
         "post_id": post.id,
         "feedback": {"associated_group": None, "id": feedback_id},
         "attached_story": content_story["attached_story"],
-        "is_pinned": post.pinned,
         "comet_sections": {
             "content": {"story": content_story},
             "context_layout": {
@@ -154,7 +163,7 @@ def story(scn: Scenario, post: Post, *, depth: int = 0) -> dict[str, Any]:
                         "metadata": [
                             {"story": {"creation_time": int(post.time.timestamp()), "url": url}}
                         ],
-                        "title": {"story": {"actors": [actor(author)]}},
+                        "title": {"story": {"actors": [actor(author, shape="title")]}},
                     },
                 }
             },
@@ -214,13 +223,15 @@ def timeline_parts(
     page = posts[start : start + size]
     end = start + len(page)
     page_info = {"has_next_page": end < len(posts), "end_cursor": cursor_for(end) if page else None}
+    pinned = [p for p in posts if p.pinned]
     # Relay defers page_info to a second payload; the refetch answer also inlines it, so a
     # reader of either part finds the cursor.
     data = {
         "user": {
             "id": acc.id,
             "timeline_list_feed_units": {"edges": _edges(scn, page, start), "page_info": page_info},
-            "profile_pinned_post": None,
+            # Facebook shows a pinned post above the timeline, on the first page only.
+            "profile_pinned_post": story(scn, pinned[0]) if pinned and start == 0 else None,
         }
     }
     info = {
