@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pantau.registry.textnorm import HONORIFICS, flexible, hashtag_tokens, phrase_tokens, squeeze
+from pantau.registry.textnorm import (
+    HONORIFICS,
+    SEP,
+    flexible,
+    hashtag_tokens,
+    phrase_tokens,
+    squeeze,
+)
 from pantau.registry.watchlist import Watchlist
 
 # Watch-list cue lists -> the hit kind they produce.
@@ -63,6 +70,7 @@ class SideInfo:
     contest: str | None  # "<election>/<contest>" for pairs
     ballot_number: int | None
     cues: dict[str, tuple[str, ...]]  # hit kind -> cue phrases in watch-list order
+    parties: tuple[str, ...] = ()  # a pair's coalition party keys
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,15 @@ def _is_acronym(phrase: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+# Acronyms that are also everyday words in capitals ("AMIN" ends many prayers): they count only
+# with election context, like slogans made of common words.
+EVERYDAY_ACRONYMS = frozenset({"amin"})
+
+
+def _everyday_acronym(phrase: str) -> bool:
+    return _is_acronym(phrase) and phrase.lower() in EVERYDAY_ACRONYMS
+
+
 def _anchor(phrase: str) -> str:
     tokens = hashtag_tokens(phrase) if phrase.startswith("#") else phrase_tokens(phrase)
     fixed = [t for t in tokens if t not in HONORIFICS]
@@ -95,6 +112,10 @@ def _compile(kind: str, phrase: str) -> re.Pattern[str]:
     if phrase.startswith("#"):
         # Hashtags: "#Prabowo_Gibran2024", "# AMIN"; the tag must end where the cue ends.
         return re.compile(r"#\s?" + flexible(hashtag_tokens(phrase), sep=r"[_\-.]?"))
+    if _is_acronym(phrase):
+        # Acronyms are not elongated: "AAMIIN" is a prayer, not "AMIN".
+        body = SEP.join(re.escape(t) for t in phrase_tokens(phrase))
+        return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
     return re.compile(flexible(phrase_tokens(phrase)))
 
 
@@ -142,7 +163,9 @@ def compile_watchlists(
                     "|".join(flexible(phrase_tokens(c)) for c in contest.context)
                 )
             cues = {kind: tuple(pair.cues.phrases(name)) for name, kind in KIND_OF_LIST.items()}
-            sides[pair.key] = SideInfo(pair.key, "pair", ckey, pair.ballot_number, cues)
+            sides[pair.key] = SideInfo(
+                pair.key, "pair", ckey, pair.ballot_number, cues, tuple(pair.parties)
+            )
             for name, kind in KIND_OF_LIST.items():
                 if kind == "slogan":
                     for i, slogan in enumerate(pair.cues.slogans):
@@ -165,7 +188,7 @@ def compile_watchlists(
             owners=tuple(spec.owners),
             acronym=not spec.cue.startswith("#") and _is_acronym(spec.cue),
             weak=spec.kind == "name" and len(phrase_tokens(spec.cue)) == 1,
-            needs_context=spec.needs_context,
+            needs_context=spec.needs_context or _everyday_acronym(spec.cue),
             excludes=tuple(_compile("slogan", e) for e in spec.excludes),
             anchor=_anchor(spec.cue),
         )

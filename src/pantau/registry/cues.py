@@ -7,8 +7,9 @@ the detection rules (``ATTRIBUTE``: hashtags, ballot numbers, hand signs). How i
   letter of a cue may be elongated ("prabowooo"); hashtags tolerate ``_`` and ``# AMIN``.
 - Overlapping matches: the longest wins ("Koalisi Indonesia Maju" over "Indonesia Maju",
   "salam 2 jari" over the ballot number "2").
-- Cues written in capitals in the watch list (``AMIN``, ``RK``, ``PKS``) match only in capitals,
-  because "amin" is also a prayer word.
+- Cues written in capitals in the watch list (``AMIN``, ``RK``, ``PKS``) match only in capitals
+  and unelongated, because "amin"/"AAMIIN" is also a prayer word; "AMIN" in capitals also needs
+  election context (``EVERYDAY_ACRONYMS``).
 - Ballot numbers: a bare number counts only in a ballot context ("coblos 2", "nomor urut 2"),
   or zero-padded ("02") when not a time, date or address ("jam 02", "tgl 02", "02.00").
 - Slogans made of common words (``needs_context`` in the watch list: "perubahan",
@@ -18,12 +19,13 @@ the detection rules (``ATTRIBUTE``: hashtags, ballot numbers, hand signs). How i
   it never turns a namesake's text into a slogan hit.
 - Shared cues (ballot numbers and hand signs: "02" is Prabowo-Gibran in Pilpres and
   Dharma-Kun in Pilkada DKI) are resolved by the other cues of a contest in the same text, then
-  by the contest's context words ("pilpres", "cagub"); if that leaves more than one side, every
-  candidate side is reported and ``ambiguous`` is set.
+  by named parties (coalitions), then by the contest's context words ("pilpres", "cagub"); if
+  that leaves more than one side, every candidate side is reported and ``ambiguous`` is set.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -231,19 +233,25 @@ class CueMatcher:
         return kept
 
     def _resolve_shared(self, found: list[_Found], text: str) -> None:
-        def contests(f: _Found) -> set[str | None]:
-            return {self._contest(s) for s, _ in f.owners}
-
+        """Place shared cues: by other cues' contests, then parties, then context words."""
         shared = [f for f in found if len(f.owners) > 1]
         if not shared:
             return
-        evidence = {c for f in found if len(f.owners) == 1 for c in contests(f)} - {None}
-        if not evidence:
-            evidence = {c for c, rx in self._contexts.items() if rx.search(text)}
+        contests = {self._contest(s) for f in found if len(f.owners) == 1 for s, _ in f.owners}
+        contests.discard(None)
+        parties = {s for f in found if f.kind == "party" for s, _ in f.owners}
+        context = {c for c, rx in self._contexts.items() if rx.search(text)}
+        tests: tuple[Callable[[str], bool], ...] = (
+            lambda side: self._contest(side) in contests,
+            lambda side: bool(parties & set(self.sides[side].parties)),
+            lambda side: self._contest(side) in context,
+        )
         for f in shared:
-            narrowed = tuple(o for o in f.owners if self._contest(o[0]) in evidence)
-            if narrowed:
-                f.owners = narrowed
+            for keep in tests:
+                narrowed = tuple(o for o in f.owners if keep(o[0]))
+                if narrowed:
+                    f.owners = narrowed
+                    break
             f.ambiguous = len(f.owners) > 1
 
     # Swapping --------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ REALISTIC: list[tuple[str, list[str], bool]] = [
     ("bapak prabowo pilihanku, nomor dua!", [PG], False),
     ("pilihhhh nmr tigaaa, Mas Ganjar!", [GM], False),
     ("coblos 02 di pilgub dki", [DK], False),
+    ("Kader Gerindra siap coblos 02", ["gerindra", PG], False),
+    ("Kader PDI-P: salam 3 jari!", [GM, "pdip", PR], True),
+    ("Ayo dukung AMIN, coblos 1!", [AM], False),
 ]
 
 
@@ -61,6 +64,8 @@ NEAR_MISSES = [
     "perubahan iklim makin terasa di kota kami",
     "Pemilu 2024: perubahan iklim belum jadi isu utama",
     "amin ya rabbal alamin",
+    "Semoga lancar semua urusan, AMIN YA ALLAH",
+    "Semoga sehat selalu AAMIIN",
     "Dharma Wanita Persatuan mengadakan arisan",
     "Bayar PBB sebelum jatuh tempo ya",
     "Selamat untuk PPPK yang baru dilantik",
@@ -149,6 +154,11 @@ VARIANT_SPELLINGS = {
 }
 
 
+def _names_a_party(sides: list[str]) -> bool:
+    # Party names are not swapped, and they place shared numbers: no exact round trip.
+    return any("-" not in side for side in sides)
+
+
 @pytest.mark.parametrize(("text", "sides", "ambiguous"), REALISTIC)
 def test_swap_round_trips_on_realistic_sentences(
     matcher: CueMatcher, text: str, sides: list[str], ambiguous: bool
@@ -157,7 +167,7 @@ def test_swap_round_trips_on_realistic_sentences(
     for contest in [(AM, PG, GM), (RK, DK, PR)]:
         for a in contest:
             for b in contest:
-                if a != b and set(sides) & {a, b}:
+                if a != b and set(sides) & {a, b} and not _names_a_party(sides):
                     assert matcher.swap(matcher.swap(text, a, b), a, b) == expected, (a, b)
 
 

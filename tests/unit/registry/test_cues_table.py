@@ -30,7 +30,7 @@ HIT_KIND = {
 }
 TEMPLATES = {
     "names": "Tadi pagi {cue} hadir di acara warga, ramai sekali",
-    "nicknames": "Semangat terus {cue}!",
+    "nicknames": "Semangat terus {cue}, kami dukung!",
     "hashtags": "Mantap jiwa {cue} 🔥🔥",
     "slogans": "Menjelang {election}: {cue}!",
     "ballot_numbers": "Jangan lupa {cue} ya di {election} nanti",
