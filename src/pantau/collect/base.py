@@ -233,6 +233,9 @@ class Collector(ABC):
     def op_for(self, url: str) -> str:
         """The operation name a captured URL represents (X: the GraphQL op in the path)."""
         path = re.sub(r"^https?://[^/]+", "", url).split("?", 1)[0]
+        graphql = re.search(r"/graphql/[^/]+/(\w+)$", path)
+        if graphql:  # X: the operation name follows the rotating query id
+            return graphql.group(1)
         for marker in ("/api/v1/", "/api/"):
             if marker in path:  # Instagram / TikTok: the endpoint, ids masked
                 rest = path.split(marker, 1)[1].strip("/")

@@ -461,7 +461,8 @@ def _wants_more(fetched: Fetched, floor: datetime | None) -> bool:
 
 
 def _last_has_cursor(fetched: Fetched) -> bool:
-    for _capture, result in reversed(fetched.captures):
-        if not result.is_empty or result.cursors:
-            return bool(result.cursors.get("bottom") or result.cursors.get("next"))
-    return False
+    """Whether the newest data response (or the page itself, when the data is embedded and
+    nothing was fetched) names a next page."""
+    payloads = [r for c, r in fetched.captures if c.kind == "payload"]
+    last = payloads[-1] if payloads else (fetched.results[-1] if fetched.results else None)
+    return last is not None and bool(last.cursors.get("bottom") or last.cursors.get("next"))
