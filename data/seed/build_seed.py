@@ -106,7 +106,7 @@ OPPOSE = [
     "{vice} ngomongnya ngawur terus, pasangan {nick} gak layak dipilih #AsalBukan{num}",
     "Kalau {pair} menang, siap2 aja {region} mundur 10 tahun. Mikir sebelum nyoblos!",
     "Gk usah pilih {num}, programnya {nick} gak masuk akal. Cuma pencitraan",
-    "Ikut nyebarin: stop {nick}! Jangan biarkan {region} dipimpin orang yg gak amanah",
+    "Ikut nyebarin: stop {nick}! Jangan biarkan {region} dipimpin orang yg gak amanah. Jgn coblos {num}",
     "ga abis pikir ada yg mau milih {cand}. kebijakannya dulu aja gagal total 😤 jangan {num}",
     "Anak muda jangan mau dibodohi {pair}. Tolak di bilik suara!",
     "Maaf ya, tapi {cand} sama {vice} itu gak pantes jadi pemimpin. Jangan coblos mereka",
