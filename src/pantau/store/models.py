@@ -16,6 +16,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.collect.models",
     "pantau.classify.models",
     "pantau.review.models",
+    "pantau.detect.models",
 )
 
 
