@@ -68,3 +68,30 @@ class CollectSettings(BaseModel):
             self.base_urls.setdefault(platform, REAL_BASE_URLS[platform])
         self.base_urls = {k: v.rstrip("/") for k, v in self.base_urls.items()}
         return self
+
+
+REPLICA_LEGAL_BASIS = (
+    "local replica with fictional data (demo and tests): no real platform is contacted"
+)
+
+
+def replica_collect_settings(base: CollectSettings, base_urls: dict[str, str]) -> CollectSettings:
+    """``base`` with every platform pointed at the replica and enabled for it only.
+
+    What the demo uses: the opt-in is given for the replica's addresses, never for the real
+    sites (a real site needs its own ``legal_basis`` from the operator's legal review).
+    """
+    unknown = sorted(set(base_urls) - set(PLATFORMS))
+    if unknown:
+        raise ValueError(f"unknown platform(s) {unknown}")
+    if any(url.rstrip("/") == REAL_BASE_URLS[p] for p, url in base_urls.items()):
+        raise ValueError("replica_collect_settings is for the local replica, not the real sites")
+    return base.model_copy(
+        update={
+            "base_urls": {p: base_urls[p].rstrip("/") for p in PLATFORMS},
+            "methods": {
+                p: CollectionMethod(enabled=True, legal_basis=REPLICA_LEGAL_BASIS)
+                for p in PLATFORMS
+            },
+        }
+    )

@@ -36,3 +36,14 @@ def test_unknown_platform_refused_and_env_overrides(monkeypatch: pytest.MonkeyPa
     c = get_settings().collect
     assert c.base_urls["tiktok"] == "http://127.0.0.1:8123"
     assert c.base_urls["x"] == "https://x.com"
+
+
+def test_replica_settings_enable_only_the_replica() -> None:
+    from pantau.collect.settings import replica_collect_settings
+
+    urls = {p: f"http://127.0.0.1:9/{p}" for p in ("x", "instagram", "facebook", "tiktok")}
+    c = replica_collect_settings(get_settings().collect, urls)
+    assert c.base_urls == urls
+    assert all(m.enabled and "replica" in m.legal_basis for m in c.methods.values())
+    with pytest.raises(ValueError, match="not the real sites"):
+        replica_collect_settings(get_settings().collect, {**urls, "x": "https://x.com"})
