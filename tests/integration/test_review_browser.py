@@ -1,7 +1,8 @@
 """Real Chromium against the review app served by uvicorn: sign in, screenshot the home page,
 and check that hostile names and audit details show as inert literal text (no dialog fires).
 
-Screenshots land in ``docs/screenshots/`` (review-home.png, review-audit-xss.png).
+Screenshots (review-home.png, review-audit-xss.png) land in ``docs/screenshots/`` when
+``PANTAU_UPDATE_SCREENSHOTS=1``, else in the test's temporary directory.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from pantau.review import audit, users
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
 from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
+from tests.support.screens import screenshot_dir
 from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 PAYLOADS_FILE = PROJECT_ROOT / "tests" / "data" / "xss_payloads.txt"
 
 
@@ -97,11 +98,13 @@ def served(seeded: Engine) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_login_screenshot_and_inert_hostile_text(served: str, chromium_path: str) -> None:
+def test_login_screenshot_and_inert_hostile_text(
+    served: str, chromium_path: str, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     dialogs: list[str] = []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir(tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path)
         try:
@@ -122,7 +125,7 @@ def test_login_screenshot_and_inert_hostile_text(served: str, chromium_path: str
             counts = page.inner_text("section.counts")
             assert "Pengguna aktif" in counts
             assert str(len(payloads()) + 1) in counts  # real count: admin + hostile users
-            page.screenshot(path=str(SCREENSHOTS / "review-home.png"), full_page=True)
+            page.screenshot(path=str(shots / "review-home.png"), full_page=True)
 
             page.goto(served + "/users")
             table = page.inner_text("table.grid")
@@ -134,8 +137,9 @@ def test_login_screenshot_and_inert_hostile_text(served: str, chromium_path: str
             for payload in payloads():
                 assert payload in table, payload
             assert page.locator("table.grid img, table.grid svg, table.grid iframe").count() == 0
-            page.screenshot(path=str(SCREENSHOTS / "review-audit-xss.png"), full_page=False)
+            page.screenshot(path=str(shots / "review-audit-xss.png"), full_page=False)
 
+            assert (shots / "review-home.png").stat().st_size > 10_000
             page.click("button:has-text('Keluar')")
             page.wait_for_url(served + "/login?keluar=1")
             assert "Anda telah keluar." in page.inner_text("main")
