@@ -29,7 +29,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from pantau.collect.replica import faults as fl
-from pantau.collect.replica import pages, routes
+from pantau.collect.replica import (
+    pages,
+    routes_facebook,
+    routes_instagram,
+    routes_tiktok,
+    routes_x,
+)
 from pantau.collect.replica.scenario import (
     PLATFORMS,
     Account,
@@ -288,10 +294,10 @@ def _build_app(rep: Replica) -> Starlette:
     table = [
         *_admin_routes(rep),
         *_login_routes(rep),
-        *routes.x_routes(rep),
-        *routes.instagram_routes(rep),
-        *routes.tiktok_routes(rep),
-        *routes.facebook_routes(rep),
+        *routes_x.x_routes(rep),
+        *routes_instagram.instagram_routes(rep),
+        *routes_tiktok.tiktok_routes(rep),
+        *routes_facebook.facebook_routes(rep),
     ]
     return Starlette(routes=table)
 
