@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -95,7 +96,10 @@ class Replica:
 
     # -- Python API ---------------------------------------------------------------------
     def add_post(self, **fields: Any) -> Post:
-        """Add a post or comment (``reply_to=``) at run time; returns it with its id."""
+        """Add a post or comment (``reply_to=``) at run time; returns it with its id.
+
+        ``time`` defaults to now (UTC), so a post added between two runs is newer than both."""
+        fields.setdefault("time", datetime.now(UTC).replace(microsecond=0))
         with self._lock:
             return self.scenario.add_post(make_post(fields))
 
