@@ -17,6 +17,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.classify.models",
     "pantau.review.models",
     "pantau.detect.models",
+    "pantau.review.decisions_models",
 )
 
 
