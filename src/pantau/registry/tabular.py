@@ -139,6 +139,8 @@ def read_table(path: Path, known: Callable[[str], bool]) -> Table:
         raise InputRejected(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise InputRejected(f"{path.name}: the file is empty")
+    if path.suffix.lower() in (".xls", ".ods", ".numbers"):
+        raise InputRejected(f"{path.name}: save it as .xlsx or .csv (UTF-8) first")
     is_xlsx = path.suffix.lower() in XLSX_SUFFIXES
     table = read_xlsx(path) if is_xlsx else read_csv(path, known)
     if not any(h.strip() for h in table.header):
