@@ -179,7 +179,7 @@ def test_add_post_at_run_time_appears_first(client: TestClient, replica: Replica
         platform="instagram",
         author="budi.asn",
         id=pid("instagram", 900),
-        time="2026-12-01T00:00:00Z",
+        time="2099-12-01T00:00:00Z",
         text="Postingan baru #Pemilu",
     )
     tim = replica.scenario.account("instagram", "budi.asn")
