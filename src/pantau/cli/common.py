@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -39,7 +40,10 @@ def db_session() -> Iterator[Session]:
 
 def fail(error: BaseException | str, code: int = EXIT_FAILURE) -> NoReturn:
     """Print an error for a person (no traceback) and exit with ``code``."""
-    err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+    # The message may hold untrusted text and "[platform:item]" prefixes: never read it as markup.
+    message = Text("error: ", style="bold red")
+    message.append(str(error))
+    err_console.print(message, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
