@@ -95,6 +95,55 @@ class Follow:
 
 
 @dataclass
+class _Index:
+    """Lookup tables over a scenario's lists (handles lower-cased)."""
+
+    sig: tuple[tuple[int, int], ...]
+    accounts: dict[tuple[str, str], Account] = field(default_factory=dict)
+    by_id: dict[tuple[str, str], Account] = field(default_factory=dict)
+    posts: dict[tuple[str, str], Post] = field(default_factory=dict)
+    by_author: dict[tuple[str, str], list[Post]] = field(default_factory=dict)
+    replies: dict[tuple[str, str], list[Post]] = field(default_factory=dict)
+    reposters: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    quotes: dict[tuple[str, str], int] = field(default_factory=dict)
+    likers: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    liked: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    following: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    followers: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, scn: Scenario, sig: tuple[tuple[int, int], ...]) -> _Index:
+        ix = cls(sig)
+        for acc in scn.accounts:
+            ix.accounts.setdefault(acc.key, acc)
+            ix.by_id.setdefault((acc.platform, acc.id), acc)
+            if acc.sec_uid:
+                ix.by_id.setdefault((acc.platform, acc.sec_uid), acc)
+        for post in scn.posts:
+            ix.posts.setdefault((post.platform, post.id), post)
+            ix.by_author.setdefault((post.platform, post.author.lower()), []).append(post)
+            if post.reply_to:
+                ix.replies.setdefault((post.platform, post.reply_to), []).append(post)
+            if post.reposted:
+                ix.reposters.setdefault((post.platform, post.reposted), []).append(post.author)
+            if post.quoted:
+                key = (post.platform, post.quoted)
+                ix.quotes[key] = ix.quotes.get(key, 0) + 1
+        for items in ix.by_author.values():
+            items.sort(key=lambda p: (p.time, p.id), reverse=True)
+        for items in ix.replies.values():
+            items.sort(key=lambda p: (p.time, p.id))
+        for like in scn.likes:
+            ix.likers.setdefault((like.platform, like.post), []).append(like.account)
+            ix.liked.setdefault((like.platform, like.account.lower()), []).append(like.post)
+        for fol in scn.follows:
+            ix.following.setdefault((fol.platform, fol.account.lower()), []).append(fol.target)
+            key = (fol.platform, fol.target.lower())
+            ix.followers[key] = ix.followers.get(key, 0) + 1
+        return ix
+
+
+@dataclass
 class Scenario:
     accounts: list[Account] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
@@ -102,58 +151,48 @@ class Scenario:
     follows: list[Follow] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
     source: str = "<memory>"
+    _index: _Index | None = field(default=None, repr=False, compare=False)
 
-    # -- lookups ------------------------------------------------------------------------------
+    # -- lookups (through an index rebuilt whenever a list grows or shrinks) ----------------
+    def _ix(self) -> _Index:
+        sig = tuple((id(x), len(x)) for x in (self.accounts, self.posts, self.likes, self.follows))
+        if self._index is None or self._index.sig != sig:
+            self._index = _Index.build(self, sig)
+        return self._index
+
     def account(self, platform: str, handle: str) -> Account | None:
-        wanted = handle.lower().lstrip("@")
-        for acc in self.accounts:
-            if acc.platform == platform and acc.handle.lower() == wanted:
-                return acc
-        return None
+        return self._ix().accounts.get((platform, handle.lower().lstrip("@")))
 
     def account_by_id(self, platform: str, native_id: str) -> Account | None:
-        for acc in self.accounts:
-            if acc.platform == platform and (acc.id == native_id or acc.sec_uid == native_id):
-                return acc
-        return None
+        """By native id, or (TikTok) by ``secUid``."""
+        return self._ix().by_id.get((platform, native_id))
 
     def post(self, platform: str, post_id: str) -> Post | None:
-        for post in self.posts:
-            if post.platform == platform and post.id == post_id:
-                return post
-        return None
+        return self._ix().posts.get((platform, post_id))
 
     def timeline(self, platform: str, handle: str, *, with_replies: bool = False) -> list[Post]:
         """The account's own posts (no comments unless ``with_replies``), newest first."""
-        wanted = handle.lower()
-        items = [
-            p
-            for p in self.posts
-            if p.platform == platform
-            and p.author.lower() == wanted
-            and (with_replies or not p.is_comment)
-        ]
-        return sorted(items, key=lambda p: (p.time, p.id), reverse=True)
+        items = self._ix().by_author.get((platform, handle.lower()), [])
+        return list(items) if with_replies else [p for p in items if not p.is_comment]
 
     def comments_on(self, platform: str, post_id: str) -> list[Post]:
-        items = [p for p in self.posts if p.platform == platform and p.reply_to == post_id]
-        return sorted(items, key=lambda p: (p.time, p.id))
+        """Comments (replies) on a post, oldest first."""
+        return list(self._ix().replies.get((platform, post_id), []))
+
+    def _accounts(self, platform: str, handles: list[str]) -> list[Account]:
+        return [a for h in dict.fromkeys(handles) if (a := self.account(platform, h))]
 
     def reposters_of(self, platform: str, post_id: str) -> list[Account]:
-        handles = [p.author for p in self.posts if p.platform == platform and p.reposted == post_id]
-        return [a for h in dict.fromkeys(handles) if (a := self.account(platform, h))]
+        return self._accounts(platform, self._ix().reposters.get((platform, post_id), []))
 
     def quote_count(self, platform: str, post_id: str) -> int:
-        return sum(1 for p in self.posts if p.platform == platform and p.quoted == post_id)
+        return self._ix().quotes.get((platform, post_id), 0)
 
     def likers_of(self, platform: str, post_id: str) -> list[Account]:
-        handles = [
-            lk.account for lk in self.likes if lk.platform == platform and lk.post == post_id
-        ]
-        return [a for h in dict.fromkeys(handles) if (a := self.account(platform, h))]
+        return self._accounts(platform, self._ix().likers.get((platform, post_id), []))
 
     def liked_by(self, platform: str, handle: str) -> list[Post]:
-        ids = [lk.post for lk in self.likes if lk.platform == platform and lk.account == handle]
+        ids = self._ix().liked.get((platform, handle.lower()), [])
         return [p for i in dict.fromkeys(ids) if (p := self.post(platform, i))]
 
     def like_count(self, post: Post) -> int:
@@ -162,17 +201,12 @@ class Scenario:
         return len(self.likers_of(post.platform, post.id))
 
     def following_of(self, platform: str, handle: str) -> list[Account]:
-        wanted = handle.lower()
-        handles = [
-            f.target for f in self.follows if f.platform == platform and f.account.lower() == wanted
-        ]
-        return [a for h in dict.fromkeys(handles) if (a := self.account(platform, h))]
+        return self._accounts(platform, self._ix().following.get((platform, handle.lower()), []))
 
     def follower_count(self, acc: Account) -> int:
         if acc.followers is not None:
             return acc.followers
-        wanted = acc.handle.lower()
-        return sum(1 for f in self.follows if f.platform == acc.platform and f.target == wanted)
+        return self._ix().followers.get((acc.platform, acc.handle.lower()), 0)
 
     # -- mutation (tests extend a running scenario) --------------------------------------------
     def add_account(self, acc: Account) -> Account:
