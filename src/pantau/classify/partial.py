@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+from tqdm.auto import tqdm
 from transformers.masking_utils import create_bidirectional_mask
 
 from pantau.errors import ModelError
@@ -58,6 +59,7 @@ def bottom_features(
     *,
     pad_id: int,
     batch_size: int = 32,
+    progress: bool = False,
 ) -> list[torch.Tensor]:
     """Hidden states after layer ``k`` for each token list (``[len, hidden]``, fp16 to save RAM)."""
     base, layers, _ = _parts(model)
@@ -65,8 +67,9 @@ def bottom_features(
     model.eval()
     out: list[torch.Tensor | None] = [None] * len(ids)
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    starts = range(0, len(order), batch_size)
     with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
+        for start in tqdm(starts, desc="frozen layers", unit="batch", disable=not progress):
             chunk = order[start : start + batch_size]
             input_ids, mask = _pad([ids[i] for i in chunk], pad_id)
             hidden = base.embeddings(input_ids=input_ids)

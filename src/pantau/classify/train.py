@@ -104,7 +104,7 @@ def fine_tune(
     if config.freeze_layers:
         partial.freeze_bottom(model, config.freeze_layers)
         features = partial.bottom_features(
-            model, ids, config.freeze_layers, pad_id=tokenizer.pad_token_id
+            model, ids, config.freeze_layers, pad_id=tokenizer.pad_token_id, progress=progress
         )
     y = [label2id[label] for label in labels]
     rng = random.Random(config.seed)
