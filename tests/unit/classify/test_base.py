@@ -61,10 +61,15 @@ def test_missing_file(tmp_path: Path) -> None:
 
 # --- the real file ---------------------------------------------------------------------------
 
-# XLM-R (and multilingual-e5) ids, from the original tokenizer.
+# XLM-R (and multilingual-e5) ids as the original tokenizer gives them (fairseq offset: <s>=0,
+# <pad>=1, </s>=2, <unk>=3, then the SentencePiece pieces).
 KNOWN_IDS = {
     "Hello world!": [0, 35378, 8999, 38, 2],
-    "passage: Hello world!": [0, 46692, 12, 35378, 8999, 38, 2],
+    "Hello, my dog is cute": [0, 35378, 4, 759, 10269, 83, 99942, 2],  # transformers' docs
+}
+KNOWN_PIECES = {
+    "passage: Hello world!": ["<s>", "▁passage", ":", "▁Hello", "▁world", "!", "</s>"],
+    "Selamat pagi,  Bapak!": ["<s>", "▁Selamat", "▁pagi", ",", "▁Bapak", "!", "</s>"],
 }
 
 
@@ -86,6 +91,8 @@ def test_real_conversion_tokenizer_ids(real_base: Path) -> None:
     full = build_tokenizer(e5)
     for text, ids in KNOWN_IDS.items():
         assert full.encode(text).ids == ids
+    for text, pieces in KNOWN_PIECES.items():
+        assert full.encode(text).tokens == pieces
     # the pruned tokenizer gives the same pieces, renumbered through kept_ids
     kept = json.loads((real_base / "base.json").read_text())["kept_ids"]
     pruned = AutoTokenizer.from_pretrained(str(real_base))
