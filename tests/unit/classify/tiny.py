@@ -13,11 +13,12 @@ from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 from pantau.classify.corpus import Example
 
-WORDS = (
+_WORDS = (
     "coblos pilih dukung menang lanjutkan jangan tolak gagal dinasti bohong kpu tps jadwal "
     "debat daftar pemilu hari ini makan siang kantor rapat banjir hujan bola pasar nomor "
     "anies prabowo ganjar amin 01 02 03 ayo yuk wajib , . ! #"
-).split()
+)
+WORDS = _WORDS.split(" ")
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
 SIDES = {"anies-muhaimin": ["anies", "01"], "prabowo-gibran": ["prabowo", "02"]}
@@ -73,7 +74,9 @@ def toy_examples() -> list[Example]:
                 text = template.format(n=name)
                 targets = (side,) if "{n}" in template and label in {"support", "oppose"} else ()
                 out.append(
-                    Example(f"{label}-{t}-{side}", text, label, targets, "toy", "test", f"{label}{t}")
+                    Example(
+                        f"{label}-{t}-{side}", text, label, targets, "toy", "test", f"{label}{t}"
+                    )
                 )
     return out
 
