@@ -157,7 +157,7 @@ R.more = async () => {
   if (maxId) url += '&max_id=' + encodeURIComponent(maxId);
   const r = await R.get(url, IG_HDR);
   if (!r.body || !r.body.items) return false;
-  for (const it of r.body.items) R.item('post', String(it.pk), it.user.username,
+  for (const it of r.body.items) R.item('post', it.id.split('_')[0], it.user.username,
                                         it.caption ? it.caption.text : '');
   maxId = r.body.next_max_id || null;
   return !!r.body.more_available && !!maxId;
@@ -172,11 +172,11 @@ R.more = async () => {
     const r = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/info/', IG_HDR);
     const it = r.body && r.body.items && r.body.items[0];
     if (!it) return false;
-    R.item('post', String(it.pk), it.user.username, it.caption ? it.caption.text : '');
+    R.item('post', it.id.split('_')[0], it.user.username, it.caption ? it.caption.text : '');
     if (PAGE.likers) {
       const l = await R.get(BASE + '/api/v1/media/' + PAGE.media_id + '/likers/', IG_HDR);
       for (const u of (l.body && l.body.users) || []) {
-        R.item('liker', String(u.pk), u.username, u.full_name);
+        R.item('liker', String(u.pk_id || u.id), u.username, u.full_name);
       }
     }
   }
@@ -205,7 +205,7 @@ R.more = async () => {
   const r = await R.get(url, IG_HDR);
   if (!r.body || !r.body.users) return false;
   for (const u of r.body.users) {
-    R.item('UserCell', String(u.pk), u.username, u.full_name);
+    R.item('UserCell', String(u.pk_id || u.id), u.username, u.full_name);
   }
   maxId = r.body.next_max_id || null;
   return !!maxId;
