@@ -18,6 +18,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.review.models",
     "pantau.detect.models",
     "pantau.review.decisions_models",
+    "pantau.review.referral_models",
 )
 
 
