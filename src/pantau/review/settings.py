@@ -15,3 +15,5 @@ class ReviewSettings(BaseModel):
     login_max_failures_per_address: int = Field(default=20, ge=1)
     login_lock_minutes: int = Field(default=15, ge=1)
     password_min_length: int = Field(default=10, ge=8)
+    queue_page_size: int = Field(default=50, ge=1, le=200)
+    deadline_warning_days: int = Field(default=2, ge=0)

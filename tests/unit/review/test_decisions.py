@@ -110,13 +110,13 @@ def test_dismiss_with_reason_settles_the_flag(world) -> None:
 @pytest.mark.parametrize("role", ["admin", "analyst", "referral_officer", "auditor"])
 def test_only_reviewers_decide(world, role: str) -> None:
     engine, made, flag_id = world
-    with pytest.raises(PermissionDenied, match="may not flag.decide"):
+    with pytest.raises(PermissionDenied, match=r"may not flag\.decide"):
         _act(engine, flag_id)(made[role], "confirm")
     assert _status(engine, flag_id) == "open"
 
 
 def test_operator_and_disabled_reviewer_cannot_decide(world) -> None:
-    engine, made, flag_id = world
+    engine, _made, flag_id = world
     act = _act(engine, flag_id)
     with pytest.raises(PermissionDenied):
         act(Operator("root"), "confirm")
