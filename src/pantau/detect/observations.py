@@ -117,7 +117,7 @@ def load_watch_index(session: Session) -> WatchIndex:
         )
         for w, side in rows
     ]
-    kinds = dict(session.execute(select(Side.key, Side.kind)).tuples().all())
+    kinds = {key: kind for key, kind in session.execute(select(Side.key, Side.kind))}
     return WatchIndex.build(accounts, kinds)
 
 

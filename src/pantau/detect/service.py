@@ -322,13 +322,12 @@ class _Job:
         if not links:
             return
         flag_ids = sorted({f.id for f in flags})
-        have = set(
-            self.session.execute(
-                select(FlagEvidence.flag_id, FlagEvidence.capture_id).where(
-                    FlagEvidence.flag_id.in_(flag_ids)
-                )
-            ).tuples()
+        rows = self.session.execute(
+            select(FlagEvidence.flag_id, FlagEvidence.capture_id).where(
+                FlagEvidence.flag_id.in_(flag_ids)
+            )
         )
+        have = {(flag_id, capture_id) for flag_id, capture_id in rows}
         for key, captures in links.items():
             for flag in by_item.get(key, []):
                 for capture_id, role in captures:
