@@ -114,7 +114,15 @@ def _check_error_body(*, platform: str, item: str, url: str, data: dict[str, obj
             exc_type = ChallengeError
         raise exc_type(f"error body from {url}: {text}", platform=platform, item=item)
     message = " ".join(
-        str(data.get(k, "")) for k in ("message", "error_type", "status_msg", "error")
+        str(data.get(k, ""))
+        for k in (
+            "message",
+            "error_type",
+            "status_msg",
+            "error",
+            "errorSummary",
+            "errorDescription",
+        )
     )
     lowered = message.lower()
     if data.get("require_login") is True or any(m.lower() in lowered for m in JSON_LOGIN):

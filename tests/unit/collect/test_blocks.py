@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,20 @@ def test_real_facebook_login_wall_and_real_pages(shared_dir: Path) -> None:
         has_data=True,
         **KW,
     )
+
+
+@pytest.mark.parametrize("platform", ["x", "instagram", "tiktok", "facebook"])
+def test_the_replicas_refusal_bodies_map_to_typed_errors(platform: str) -> None:
+    """The replica imitates each platform's own refusals; each must be recognised."""
+    from pantau.collect.replica import faults
+
+    cases: list[tuple[dict[str, tuple[int, Any]], type[CollectError]]] = [
+        (faults.RATE_LIMIT_BODY, RateLimitedError),
+        (faults.LOGIN_BODY, LoginWallError),
+        (faults.CHALLENGE_BODY, ChallengeError),
+    ]
+    for table, error in cases:
+        status, body = table[platform]
+        with pytest.raises(error):
+            blocks.check_status(platform=platform, item="a", url="u", status=status)
+            blocks.check_json(platform=platform, item="a", url="u", body=json.dumps(body).encode())
