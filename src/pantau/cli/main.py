@@ -29,6 +29,7 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("collect", "collect"),
     ("evidence", "evidence"),
     ("replica", "replica"),
+    ("detect", "detect"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo",)
