@@ -61,10 +61,10 @@ class Flag(Base):
         CheckConstraint(_in("act_code", ACT_CODES), name="act_code"),
         CheckConstraint(_in("item_type", ITEM_TYPES), name="item_type"),
         UniqueConstraint(
-            "act_code",
             "platform",
             "item_type",
             "item_id",
+            "act_code",
             "account_id",
             "target_side",
             name="uq_flag_act_item",

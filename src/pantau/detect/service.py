@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pantau.collect.models import CrawlRun, Edge, EvidenceLink, Post
@@ -49,7 +49,11 @@ from pantau.store.db import utcnow
 
 # Edge verbs that a stored post of the same actor usually describes too (a reply is a post
 # and a comment edge): the post is examined, the edge only when no such post was collected.
-POST_BACKED_VERBS = {"comment": COMMENT_KINDS, "repost": {"repost"}, "quote": {"quote"}}
+POST_BACKED_VERBS: dict[str, frozenset[str]] = {
+    "comment": COMMENT_KINDS,
+    "repost": frozenset({"repost"}),
+    "quote": frozenset({"quote"}),
+}
 
 
 @dataclass
@@ -220,26 +224,36 @@ class _Job:
     def _covered(self, views: Sequence[tuple[Any, Owner]]) -> set[tuple[str, str, str, str]]:
         """(platform, actor, verb, target) of edges that a collected post already shows."""
         wanted = [v for v, _ in views if v.verb in POST_BACKED_VERBS and v.target_type == "post"]
-        if not wanted:
-            return set()
-        actors = {(v.platform, v.actor_id) for v in wanted}
+        actors: dict[str, set[str]] = {}
+        for v in wanted:
+            actors.setdefault(v.platform, set()).add(v.actor_id)
         covered: set[tuple[str, str, str, str]] = set()
-        for platform, actor in sorted(actors):
+        for platform, ids in sorted(actors.items()):
+            targets = sorted({v.target_id for v in wanted if v.platform == platform})
             rows = self.session.execute(
                 select(
+                    Post.author_id,
                     Post.kind,
                     Post.parent_post_id,
                     Post.root_post_id,
                     Post.quoted_post_id,
                     Post.reposted_post_id,
-                ).where(Post.platform == platform, Post.author_id == actor)
+                ).where(
+                    Post.platform == platform,
+                    Post.author_id.in_(sorted(ids)),
+                    Post.kind.in_(sorted(set().union(*POST_BACKED_VERBS.values()))),
+                    or_(
+                        Post.parent_post_id.in_(targets),
+                        Post.root_post_id.in_(targets),
+                        Post.quoted_post_id.in_(targets),
+                        Post.reposted_post_id.in_(targets),
+                    ),
+                )
             )
-            for kind, parent, root, quoted, reposted in rows:
+            for actor, kind, *pointed in rows:
                 for verb, kinds in POST_BACKED_VERBS.items():
                     if kind in kinds:
-                        for target in (parent, root, quoted, reposted):
-                            if target:
-                                covered.add((platform, actor, verb, target))
+                        covered.update((platform, actor, verb, t) for t in pointed if t)
         return covered
 
     # -- storing ----------------------------------------------------------------------------
@@ -270,15 +284,24 @@ class _Job:
         self._link_evidence(flags)
 
     def _existing(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Flag]:
+        """Flags already stored under ``keys`` (the unique key leads with the item: indexed)."""
         out: dict[tuple[Any, ...], Flag] = {}
-        item_ids = sorted({k[3] for k in keys})
         wanted = set(keys)
-        for start in range(0, len(item_ids), 500):
-            chunk = item_ids[start : start + 500]
-            for flag in self.session.scalars(select(Flag).where(Flag.item_id.in_(chunk))):
-                key = _flag_key(flag)
-                if key in wanted:
-                    out[key] = flag
+        items: dict[tuple[str, str], set[str]] = {}
+        for key in keys:
+            items.setdefault((key[1], key[2]), set()).add(key[3])
+        for (platform, item_type), ids in sorted(items.items()):
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), 500):
+                stmt = select(Flag).where(
+                    Flag.platform == platform,
+                    Flag.item_type == item_type,
+                    Flag.item_id.in_(ordered[start : start + 500]),
+                )
+                for flag in self.session.scalars(stmt):
+                    key = _flag_key(flag)
+                    if key in wanted:
+                        out[key] = flag
         return out
 
     def _new_flag(self, item: _Item, c: FlagCandidate) -> Flag:

@@ -72,10 +72,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_flag")),
         sa.UniqueConstraint(
-            "act_code",
             "platform",
             "item_type",
             "item_id",
+            "act_code",
             "account_id",
             "target_side",
             name="uq_flag_act_item",
