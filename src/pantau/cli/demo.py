@@ -45,9 +45,12 @@ def run_demo(directory: Path = DEMO_DIR) -> None:
     migrate.upgrade(current.db_url)
     console.print(Text(f"database ready: {current.db_url}"))
     with db_session() as session:
-        print_report(import_agencies(session=session, path=directory / "agencies.csv"), "agencies")
+        agencies = import_agencies(
+            session=session, path=directory / "agencies.csv", actor="system:demo"
+        )
+        print_report(agencies, "agencies")
     with db_session() as session:
-        report = import_roster(session=session, path=directory / "roster.csv")
+        report = import_roster(session=session, path=directory / "roster.csv", actor="system:demo")
         print_report(report, "civil servants")
     with db_session() as session:
         result = sync_demo_watchlists(session=session, directory=current.watchlist_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from enum import StrEnum
 from pathlib import Path
 
@@ -23,10 +24,16 @@ from pantau.registry.service import (
     list_civil_servants,
     registry_summary,
 )
+from pantau.review.permissions import Operator, actor_name
 
 app = typer.Typer(
     help="The registry of civil servants (ASN) and their accounts.", no_args_is_help=True
 )
+
+
+def operator() -> str:
+    """Who is at the command line, as the audit trail names them (``cli:<login>``)."""
+    return actor_name(Operator(getpass.getuser()))
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -110,6 +117,7 @@ def import_(
                     path=file,
                     dry_run=dry_run,
                     deactivate_missing=deactivate_missing,
+                    actor=operator(),
                 )
         except InputRejected as exc:
             print_rejection(exc)
@@ -126,7 +134,9 @@ def import_agencies_(
     with handled():
         try:
             with db_session() as session:
-                report = import_agencies(session=session, path=file, dry_run=dry_run)
+                report = import_agencies(
+                    session=session, path=file, dry_run=dry_run, actor=operator()
+                )
         except InputRejected as exc:
             print_rejection(exc)
             raise typer.Exit(1) from exc

@@ -19,7 +19,7 @@ from pantau.errors import InputRejected, RowError
 from pantau.registry import tabular
 from pantau.registry.models import AGENCY_LEVELS, Agency
 from pantau.registry.roster import REGION_RE
-from pantau.registry.roster_import import Change, ImportReport
+from pantau.registry.roster_import import Change, ImportReport, audit_import
 
 AGENCY_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("Kode", "Code", "Kode Instansi", "Agency Code"),
@@ -104,8 +104,13 @@ def read_agencies(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def import_agencies(*, session: Session, path: Path, dry_run: bool = False) -> ImportReport:
-    """Add or update the agencies in ``path`` (nothing written when ``dry_run``)."""
+def import_agencies(
+    *, session: Session, path: Path, dry_run: bool = False, actor: str = "system:registry"
+) -> ImportReport:
+    """Add or update the agencies in ``path`` (nothing written when ``dry_run``).
+
+    A real import is recorded in the audit trail as ``registry.import_agencies`` by ``actor``.
+    """
     rows = read_agencies(path)
     existing = {a.code: a for a in session.scalars(select(Agency))}
     report = ImportReport(file=path.name, dry_run=dry_run)
@@ -126,4 +131,11 @@ def import_agencies(*, session: Session, path: Path, dry_run: bool = False) -> I
         report.records.append(Change(values["code"], "updated" if diff else "unchanged", diff))
     if not dry_run:
         session.flush()
+        audit_import(
+            session=session,
+            actor=actor,
+            action="registry.import_agencies",
+            path=path,
+            report=report,
+        )
     return report

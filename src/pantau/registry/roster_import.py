@@ -8,6 +8,7 @@ list (for the agencies the file covers) are reported and deactivated only on req
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from pantau.errors import RegistryError, RosterRejected, RowError
 from pantau.registry.models import Account, Agency, CivilServant
 from pantau.registry.roster import ROSTER_COLUMNS, AccountFields, RosterRow, read_roster
+from pantau.review.audit import record
 
 ChangeKind = Literal["added", "updated", "unchanged"]
 ACCOUNT_FIELDS = (
@@ -245,6 +247,28 @@ def _missing(
                     account.active = False
 
 
+def audit_import(
+    *, session: Session, actor: str, action: str, path: Path, report: ImportReport
+) -> None:
+    """Record a (non dry-run) import in the audit trail, in the import's own transaction."""
+    detail = {
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "added": report.count("added"),
+        "updated": sorted(c.key for c in report.records if c.kind == "updated"),
+        "accounts_added": report.count("added", accounts=True),
+        "accounts_updated": sorted(c.key for c in report.accounts if c.kind == "updated"),
+        "deactivated": report.deactivated,
+    }
+    record(
+        session=session,
+        actor=actor,
+        action=action,
+        subject_type="file",
+        subject_id=path.name,
+        detail=detail,
+    )
+
+
 def import_roster(
     *,
     session: Session,
@@ -252,13 +276,23 @@ def import_roster(
     deactivate_missing: bool = False,
     dry_run: bool = False,
     today: date | None = None,
+    actor: str = "system:registry",
 ) -> ImportReport:
-    """Read, check and apply a roster file (CSV or XLSX) in the caller's transaction."""
+    """Read, check and apply a roster file (CSV or XLSX) in the caller's transaction.
+
+    A real (not dry-run) import is recorded in the audit trail as ``registry.import`` by
+    ``actor``.
+    """
     rows = read_roster(path, today=today)
-    return apply_roster(
+    report = apply_roster(
         session=session,
         rows=rows,
         file=path.name,
         deactivate_missing=deactivate_missing,
         dry_run=dry_run,
     )
+    if not dry_run:
+        audit_import(
+            session=session, actor=actor, action="registry.import", path=path, report=report
+        )
+    return report

@@ -11,19 +11,24 @@ from sqlalchemy import Engine, select
 from pantau.config import PROJECT_ROOT, reset_settings
 from pantau.registry.agencies import import_agencies
 from pantau.registry.roster_import import import_roster
-from pantau.store.db import make_engine, session_scope
+from pantau.store.db import engine_for, make_engine, session_scope
 from pantau.store.models import load_all_models
 
 DEMO = PROJECT_ROOT / "data" / "demo"
 ROSTERS = PROJECT_ROOT / "tests" / "data" / "rosters"
 
 
-def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order (to prove nothing changed)."""
+REGISTRY_TABLES = ("agency", "civil_servant", "account")
+
+
+def dump(engine: Engine, only: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (or of ``only``), in primary-key order (nothing changed?)."""
     metadata = load_all_models()
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
+            if only and table.name not in only:
+                continue
             query = select(table).order_by(*table.primary_key.columns)
             out[table.name] = [tuple(row) for row in conn.execute(query)]
     return out
@@ -44,6 +49,8 @@ def db_url(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     reset_settings()
     yield any_db_url
     reset_settings()
+    # The CLI keeps one pooled engine per URL; close its connections before the database goes.
+    engine_for(any_db_url).dispose()
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -18,8 +20,18 @@ from pantau.registry.handles import normalize_account
 from pantau.registry.models import Account, Agency
 from pantau.registry.roster_import import import_roster
 from pantau.registry.service import export_csv, list_civil_servants
+from pantau.review.audit import verify
+from pantau.review.models import AuditEntry
 from pantau.store.db import session_scope
-from tests.unit.registry.roster_support import DEMO, ROSTERS, db_engine, db_url, dump, load_demo
+from tests.unit.registry.roster_support import (
+    DEMO,
+    REGISTRY_TABLES,
+    ROSTERS,
+    db_engine,
+    db_url,
+    dump,
+    load_demo,
+)
 
 __all__ = ["db_engine", "db_url"]  # fixtures used here
 
@@ -85,13 +97,13 @@ def test_csv_export_imports_back_unchanged(db_url: str, db_engine: Engine, tmp_p
     assert exported.exit_code == 0
     path = tmp_path / "export.csv"
     path.write_text(exported.stdout, encoding="utf-8")
-    before = dump(db_engine)
+    before = dump(db_engine, REGISTRY_TABLES)
     with session_scope(db_engine) as session:
         report = import_roster(session=session, path=path)
     assert not report.changed
     assert report.count("unchanged") == 14
     assert report.count("unchanged", accounts=True) == 32
-    assert dump(db_engine) == before
+    assert dump(db_engine, REGISTRY_TABLES) == before
 
 
 def _edit_demo(tmp_path: Path) -> Path:
@@ -260,3 +272,21 @@ def test_agencies_reimport_updates_in_place_and_bad_files_are_refused(
     }
     assert dump(db_engine) == before
     assert date.today() >= date(2026, 1, 1)  # the demo's consent dates lie in the past
+
+
+def test_imports_are_audited_by_who_ran_them(db_url: str, db_engine: Engine) -> None:
+    load_demo(db_engine, roster=False)
+    runner = CliRunner()
+    roster = str(DEMO / "roster.csv")
+    assert runner.invoke(app, ["registry", "import", roster, "--dry-run"]).exit_code == 0
+    assert runner.invoke(app, ["registry", "import", roster]).exit_code == 0
+    with session_scope(db_engine) as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        assert verify(session=session).ok
+    assert [(e.actor, e.action, e.subject_id) for e in entries] == [
+        ("system:registry", "registry.import_agencies", "agencies.csv"),
+        (f"cli:{getpass.getuser()}", "registry.import", "roster.csv"),
+    ]
+    detail = entries[1].detail
+    assert detail["sha256"] == hashlib.sha256((DEMO / "roster.csv").read_bytes()).hexdigest()
+    assert (detail["added"], detail["accounts_added"], detail["deactivated"]) == (14, 32, [])

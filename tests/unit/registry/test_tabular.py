@@ -17,7 +17,7 @@ from pantau.registry.roster import read_roster
 from pantau.registry.roster_import import import_roster
 from pantau.registry.service import export_xlsx, list_civil_servants
 from pantau.store.db import session_scope
-from tests.unit.registry.roster_support import DEMO, demo_engine, dump
+from tests.unit.registry.roster_support import DEMO, REGISTRY_TABLES, demo_engine, dump
 
 __all__ = ["demo_engine"]  # fixtures used here
 
@@ -112,11 +112,11 @@ def test_xlsx_export_writes_no_formula_and_imports_back(
     assert all(c.data_type == "s" for c in cells)
     assert not any(str(c.value).startswith(("=", "+", "-", "@")) for c in cells)
     assert '\'=HYPERLINK("http://evil.example","klik")' in {c.value for c in cells}
-    before = dump(demo_engine)
+    before = dump(demo_engine, REGISTRY_TABLES)
     with session_scope(demo_engine) as session:
         report = import_roster(session=session, path=path)
     assert not report.changed
-    assert dump(demo_engine) == before
+    assert dump(demo_engine, REGISTRY_TABLES) == before
 
 
 def test_missing_file_and_empty_header(tmp_path: Path) -> None:
