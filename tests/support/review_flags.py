@@ -10,13 +10,14 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pantau.collect.evidence import EvidenceStore
 from pantau.collect.models import Post
 from pantau.detect.models import Flag, FlagEvidence
 from pantau.registry.models import Account, Agency, CivilServant
-from pantau.store.db import utcnow
+from pantau.store.db import session_scope, utcnow
 
 _serial = itertools.count(1)
 
@@ -180,3 +181,13 @@ def _attach_evidence(session: Session, flag: Flag, store: EvidenceStore, text: s
         )
         session.add(FlagEvidence(flag_id=flag.id, capture_id=capture.id, role=kind))
     session.flush()
+
+
+def seed_review_flag(engine: Engine, *, text: str = "", name: str = "", handle: str = "") -> int:
+    """One open flag with a payload (capture 1 on a fresh database) and a screenshot
+    (capture 2) in the configured evidence store; returns the flag id."""
+    with session_scope(engine) as session:
+        person, account = make_asn(session, agency=make_agency(session), name=name, handle=handle)
+        spec = FlagSpec(with_evidence=True, text=text or FlagSpec.text)
+        store = EvidenceStore.from_settings()
+        return make_flag(session, person=person, account=account, spec=spec, store=store).id
