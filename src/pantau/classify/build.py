@@ -150,10 +150,8 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         fairness[name] = {
             "per_candidate": sides,
             "precision_gap": precision_gap(sides),
-            "counterfactual": counterfactual(fp32, examples, matcher),
+            "counterfactual": counterfactual(fp32, examples, matcher, original_probs=probs),
         }
-    seed = [e for e in [*splits.train, *splits.dev, *splits.test] if e.source == "seed"]
-    fairness["seed_counterfactual"] = {"counterfactual": counterfactual(fp32, seed, matcher)}
     ok = bool(drops) and max(drops) <= QUANT_TOLERANCE
     worst = max(drops) if drops else None
     return {

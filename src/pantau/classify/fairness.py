@@ -103,13 +103,17 @@ def counterfactual(
     contests: Sequence[Sequence[str]] | None = None,
     *,
     keep_examples: int = 10,
+    original_probs: Any = None,
 ) -> dict[str, Any]:
     """How often swapping one side's cues for another's changes the flag or the label."""
     pairs = swap_pairs(examples, matcher, contests)
     if not pairs:
         return {"pairs": 0, "decision_change_rate": None, "label_change_rate": None}
     used = sorted({i for i, *_ in pairs})
-    originals = classifier.probabilities([examples[i].text for i in used]).argmax(axis=1)
+    if original_probs is not None:  # already computed for these examples (in their order)
+        originals = original_probs[used].argmax(axis=1)
+    else:
+        originals = classifier.probabilities([examples[i].text for i in used]).argmax(axis=1)
     label_of = {i: classifier.labels[int(k)] for i, k in zip(used, originals, strict=True)}
     swapped = classifier.probabilities([text for *_, text in pairs]).argmax(axis=1)
     decision_changes = label_changes = 0

@@ -30,7 +30,7 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     assert data["n_train"] > data["n_train_original"]  # swap augmentation added copies
     assert info["evaluation"]["heldout"] == {"n": 0}  # no public sets: no held-out source
     assert info["evaluation"]["test"]["n"] == data["n_test"] > 0
-    assert info["fairness"]["seed_counterfactual"]["counterfactual"]["pairs"] > 0
+    assert info["fairness"]["test"]["counterfactual"]["pairs"] > 0  # seed texts name sides
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["model"]["weights_sha256"] == info["model"]["weights_sha256"]
     assert "## Fairness" in (out / "MODEL_CARD.md").read_text()
