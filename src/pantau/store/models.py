@@ -19,6 +19,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.detect.models",
     "pantau.review.decisions_models",
     "pantau.review.referral_models",
+    "pantau.sweep.models",
 )
 
 
