@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pantau.cli.main import app
@@ -116,3 +118,40 @@ def test_swap_round_trips_and_moves_the_side(
         assert matcher.swap(swapped, a, b) == text
         assert matcher.swap(swapped, b, a) == text
         assert matcher.match(swapped).sides == (b,), swapped
+
+
+def _contest_pairs() -> list[tuple[str, list[Any]]]:
+    out = []
+    for wl in WATCHLISTS:
+        for contest in wl.contests:
+            out.append((ELECTION_WORD[wl.election.kind], list(contest.pairs)))
+    return out
+
+
+@st.composite
+def _mixed_texts(draw: st.DrawFn) -> tuple[str, str, str]:
+    election, pairs = draw(st.sampled_from(_contest_pairs()))
+    a, b = draw(st.permutations(pairs))[:2]
+    kinds = draw(st.lists(st.sampled_from(list(TEMPLATES)), min_size=1, max_size=4))
+    cues = [draw(st.sampled_from(a.cues.phrases(kind))) for kind in kinds]
+    fillers = draw(
+        st.lists(
+            st.sampled_from(["ayo", "mantap", "kata warga", "jelas", "bersama"]),
+            min_size=len(cues),
+            max_size=len(cues),
+        )
+    )
+    parts = [f"{f} {c}" for f, c in zip(fillers, cues, strict=True)]
+    return f"Menjelang {election}, " + ", lalu ".join(parts) + "!", a.key, b.key
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mixed_texts())
+def test_swap_round_trips_on_mixed_cue_texts(
+    matcher: CueMatcher, case: tuple[str, str, str]
+) -> None:
+    text, a, b = case
+    swapped = matcher.swap(text, a, b)
+    assert matcher.swap(swapped, a, b) == text
+    assert matcher.match(text).sides == (a,)
+    assert matcher.match(swapped).sides == (b,)
