@@ -223,9 +223,10 @@ class CueMatcher:
             return found
         strong = {self._contest(s) for f in found if f.strong for s, _ in f.owners}
         words = [m.span() for m in ELECTION_CONTEXT.finditer(text)]
+        needy_ids = {id(f) for f in needy}
         kept = []
         for f in found:
-            if f in needy:
+            if id(f) in needy_ids:
                 outside = any(e <= f.start or s >= f.end for s, e in words)
                 if not outside and not {self._contest(s) for s, _ in f.owners} & strong:
                     continue
