@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -167,7 +167,7 @@ class _Job:
     def posts(self, batch: Sequence[tuple[Post, Owner]]) -> None:
         views = [(post_view(p), owner) for p, owner in batch]
         refs = {(v.platform, r) for v, _ in views for r in referenced_ids(v)}
-        targets = posts_by_key(self.session, refs)
+        targets = self._with_handles(posts_by_key(self.session, refs))
         wanted = {(v.platform, v.post_id) for v, _ in views} | set(targets)
         suggestions = latest_suggestions(self.session, wanted)
         items = []
@@ -197,7 +197,7 @@ class _Job:
         covered = self._covered(views)
         post_keys = {(v.platform, v.target_id) for v, _ in views if v.target_type == "post"}
         account_keys = {(v.platform, v.target_id) for v, _ in views if v.target_type == "account"}
-        targets = posts_by_key(self.session, post_keys)
+        targets = self._with_handles(posts_by_key(self.session, post_keys))
         suggestions = latest_suggestions(self.session, set(targets))
         profiles = handles_by_id(self.session, account_keys)
         items = []
@@ -220,6 +220,24 @@ class _Job:
             url = target.url if target is not None else profile_url
             items.append(_Item(owner, view.platform, "edge", view.item_id, url, ctx))
         self._store(items)
+
+    def _with_handles(
+        self, posts: dict[tuple[str, str], PostView]
+    ) -> dict[tuple[str, str], PostView]:
+        """Authors' handles from their collected profiles where a post lacks one, so that a
+        watched account listed by handle alone is still recognised."""
+        missing = {(p.platform, p.author_id) for p in posts.values() if not p.author_handle}
+        if not missing:
+            return posts
+        handles = handles_by_id(self.session, missing)
+        return {
+            key: (
+                replace(p, author_handle=handles[(p.platform, p.author_id)][0])
+                if not p.author_handle and (p.platform, p.author_id) in handles
+                else p
+            )
+            for key, p in posts.items()
+        }
 
     def _covered(self, views: Sequence[tuple[Any, Owner]]) -> set[tuple[str, str, str, str]]:
         """(platform, actor, verb, target) of edges that a collected post already shows."""

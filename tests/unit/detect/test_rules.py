@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from pantau.detect.rules import RULES, attribute, comment, follow, like, photo, post, share
+from pantau.detect.rules import (
+    RULES,
+    attribute,
+    comment,
+    detect_all,
+    follow,
+    like,
+    photo,
+    post,
+    share,
+)
 from pantau.detect.rules.context import FlagCandidate, ObservationContext
 from tests.unit.detect.support import (
     ASN_IG,
@@ -386,3 +396,14 @@ def test_every_act_code_has_one_rule() -> None:
     from pantau.detect.models import ACT_CODES
 
     assert tuple(RULES) == ACT_CODES
+
+
+def test_an_attribute_in_a_partisan_post_is_one_act_not_two() -> None:
+    found = detect_all(ctx(mkpost("Pilih Prabowo! #PrabowoGibran2024"), sug("support", 0.9)))
+    assert [(c.act_code, c.target_side) for c in found] == [("POST", "prabowo-gibran")]
+    assert any("tagar '#PrabowoGibran2024'" in r for r in found[0].reasons)
+
+
+def test_an_attribute_in_a_neutral_post_stays_its_own_flag() -> None:
+    found = detect_all(ctx(mkpost("Info debat #AMIN"), sug("neutral", 0.6)))
+    assert [(c.act_code, c.target_side) for c in found] == [("ATTRIBUTE", "anies-muhaimin")]

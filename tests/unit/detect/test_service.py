@@ -26,6 +26,8 @@ EXPECTED = {
     ("FOLLOW", "x", "edge", "100:follow:account:900", "prabowo-gibran"),
     ("SHARE", "x", "edge", "100:repost:post:p900", "prabowo-gibran"),
     ("PHOTO", "instagram", "post", "ig1", "ganjar-mahfud"),
+    # An account registered by handle, liking a post whose author is known only by id.
+    ("LIKE", "instagram", "edge", "200:like:post:igc1", "ganjar-mahfud"),
 }
 
 
@@ -75,6 +77,7 @@ def _scenario(s: Session) -> None:
                 ownership_basis="self_registered",
             ),
             SocialAccount(platform="instagram", account_id="200", handle="Budi.ASN"),
+            SocialAccount(platform="instagram", account_id="800", handle="tpn.ganjarmahfud"),
         ]
     )
     pg = Side(key="prabowo-gibran", kind="pair", name="Prabowo-Gibran", ballot_number=2)
@@ -127,6 +130,7 @@ def _scenario(s: Session) -> None:
                 mentions=["tpn.ganjarmahfud"],
                 media=[{"type": "photo"}],
             ),
+            _post("igc1", "800", "Kampanye akbar", platform="instagram"),
         ]
     )
     old = NOW - timedelta(days=1)
@@ -148,6 +152,13 @@ def _scenario(s: Session) -> None:
             _edge("comment", "post", "p900"),  # the reply p2 shows it: not a second flag
             _edge("repost", "post", "p900"),  # from the retweeters list; no repost post stored
             _edge("like", "post", "p900", actor="300"),  # not registered
+            Edge(
+                platform="instagram",
+                actor_id="200",
+                verb="like",
+                target_type="post",
+                target_id="igc1",
+            ),
         ]
     )
     capture = Capture(
@@ -199,7 +210,7 @@ def test_detection_flags_exactly_the_acts(db: Engine) -> None:
     assert stats.new_flags == {
         "POST": 1,
         "COMMENT": 1,
-        "LIKE": 1,
+        "LIKE": 2,
         "FOLLOW": 1,
         "SHARE": 1,
         "PHOTO": 1,
@@ -219,7 +230,9 @@ def test_detection_flags_exactly_the_acts(db: Engine) -> None:
         assert post.deadline_at == datetime(2024, 1, 27, 3, 0, tzinfo=UTC)
         assert post.status == "open"
         assert post.reasons and "support" in post.reasons[0]
-        like = session.scalars(select(Flag).where(Flag.act_code == "LIKE")).one()
+        like = session.scalars(
+            select(Flag).where(Flag.act_code == "LIKE", Flag.platform == "x")
+        ).one()
         assert like.suggestion_label is None
         assert like.target_handle == "TKNPrabowoGibran"
         assert like.target_is_official is True
@@ -298,7 +311,8 @@ def test_list_flags_is_in_queue_order(db: Engine) -> None:
         flags = list_flags(session=session, status="open")
         priorities = [f.priority for f in flags]
         assert priorities == sorted(priorities, reverse=True)
-        assert [f.act_code for f in list_flags(session=session, act_code="like")] == ["LIKE"]
+        liked = list_flags(session=session, act_code="like")
+        assert sorted(f.platform for f in liked) == ["instagram", "x"]
 
 
 def test_deadline_is_seven_days_in_utc() -> None:
