@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def load(
 
 @app.command("match")
 def match(
-    text: str = typer.Argument(..., help="The text to look for cues in."),
+    text: str = typer.Argument(..., help='The text to look for cues in ("-": read stdin).'),
     directory: Path | None = typer.Option(
         None, "--dir", help="Watch-list directory (default: the watchlist_dir setting)."
     ),
@@ -66,6 +67,8 @@ def match(
             matcher = default_matcher()
         else:
             matcher = CueMatcher.from_watchlists(load_watchlists(directory))
+        if text == "-":
+            text = sys.stdin.read()
         result = matcher.match(text).to_dict()
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 

@@ -323,10 +323,18 @@ def _render_number(matched: str, number: int) -> str:
 
 
 @lru_cache(maxsize=4)
-def _matcher_for(directory: Path) -> CueMatcher:
+def _matcher_for(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> CueMatcher:
     return CueMatcher.from_watchlists(load_watchlists(directory))
 
 
+def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    if not directory.is_dir():
+        return ()
+    files = sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 def default_matcher() -> CueMatcher:
-    """The matcher for ``get_settings().watchlist_dir`` (loaded once per directory)."""
-    return _matcher_for(get_settings().watchlist_dir.resolve())
+    """The matcher for ``get_settings().watchlist_dir``, rebuilt only when its files change."""
+    directory = get_settings().watchlist_dir.resolve()
+    return _matcher_for(directory, _stamp(directory))

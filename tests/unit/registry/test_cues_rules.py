@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pantau.config import PROJECT_ROOT
+from pantau.config import PROJECT_ROOT, reset_settings
 from pantau.errors import WatchlistError
 from pantau.registry.cues import CueHit, CueMatcher, default_matcher
 from pantau.registry.watchlist import load_watchlists
@@ -188,3 +190,18 @@ def test_default_matcher_reads_the_configured_directory() -> None:
     first = default_matcher()
     assert first is default_matcher()  # cached
     assert {PG, RK, "gerindra"} <= set(first.sides)
+
+
+def test_default_matcher_follows_the_setting_and_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = PROJECT_ROOT / "tests" / "data" / "watchlists" / "valid" / "contoh-2029.yaml"
+    target = tmp_path / "contoh-2029.yaml"
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("PANTAU_WATCHLIST_DIR", str(tmp_path))
+    reset_settings()
+    assert default_matcher().match("Bang Budiman!").sides == ("budi-sari",)
+    changed = source.read_text(encoding="utf-8").replace("Bang Budiman", "Bang Budi Oke")
+    target.write_text(changed + "\n", encoding="utf-8")
+    assert default_matcher().match("Bang Budiman!").sides == ()
+    assert default_matcher().match("Bang Budi Oke!").sides == ("budi-sari",)

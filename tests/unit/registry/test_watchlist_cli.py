@@ -72,6 +72,12 @@ def test_match_prints_json() -> None:
     ]
 
 
+def test_match_reads_stdin() -> None:
+    result = CliRunner().invoke(app, ["watchlist", "match", "-"], input="Semangat Mas Pram!\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["sides"] == ["pramono-rano"]
+
+
 def test_match_with_another_directory() -> None:
     result = CliRunner().invoke(
         app, ["watchlist", "match", "Salam satu jari, Bang Budiman!", "--dir", str(DATA / "valid")]
