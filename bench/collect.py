@@ -1,6 +1,9 @@
 """Collection throughput and CPU against the replica: the real pipeline vs a naive baseline.
 
-    .venv/bin/python bench/collect.py [--per-platform 10] [--posts 3]
+    .venv/bin/python -m bench.collect [--per-platform 10] [--posts 3]
+
+(Run it as a module from the project root: run as a script, ``bench/`` comes first on
+``sys.path`` and any module there named like a standard one would shadow it.)
 
 One replica (in its own process, so its CPU is not counted) serves a fictional scenario of
 ``4 x per-platform`` registered accounts. Both contenders collect every account (posts,

@@ -152,6 +152,7 @@ class Browser:
         timeout_s: float,
         max_pages: int = 2,
         block_resources: bool = True,
+        reuse_pages: bool = True,
     ) -> None:
         self.chromium_path = chromium_path
         self.timeout_s = timeout_s
@@ -160,6 +161,8 @@ class Browser:
         self._pw: Playwright | None = None
         self._browser: PwBrowser | None = None
         self._contexts: dict[str, BrowserContext] = {}
+        self._idle: dict[tuple[str, bool], list[Page]] = {}
+        self.reuse_pages = reuse_pages
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> Browser:
@@ -188,6 +191,7 @@ class Browser:
         await self.close()
 
     async def close(self) -> None:
+        self._idle.clear()  # closed with their contexts
         for ctx in self._contexts.values():
             await ctx.close()
         self._contexts.clear()
@@ -217,16 +221,37 @@ class Browser:
     async def page(
         self, session: MonitoringSession, *, platform: str, item: str, screenshots: bool = False
     ) -> AsyncIterator[CapturePage]:
-        """A fresh page in the session's context; resources blocked unless ``screenshots``."""
+        """A page in the session's context; resources blocked unless ``screenshots``.
+
+        Pages are reused within a monitoring session (a new tab costs a renderer process):
+        a page goes back to the pool only after a clean run and a trip to ``about:blank``,
+        which aborts whatever the last page still had in flight.
+        """
         async with self._slots:
             ctx = await self.context(session)
-            page = await ctx.new_page()
+            pool = self._idle.setdefault((session.name, screenshots), [])
+            page = pool.pop() if pool else await self._new_page(ctx, screenshots)
+            capture = CapturePage(page, platform=platform, item=item, timeout_s=self.timeout_s)
+            clean = False
             try:
-                if self.block_resources and not screenshots:
-                    await page.route("**/*", _block_heavy)
-                yield CapturePage(page, platform=platform, item=item, timeout_s=self.timeout_s)
+                yield capture
+                clean = True
             finally:
-                await page.close()
+                capture.detach()
+                if clean and self.reuse_pages and not page.is_closed():
+                    try:
+                        await page.goto("about:blank")
+                        pool.append(page)
+                    except PlaywrightError:
+                        await page.close()
+                else:
+                    await page.close()
+
+    async def _new_page(self, ctx: BrowserContext, screenshots: bool) -> Page:
+        page = await ctx.new_page()
+        if self.block_resources and not screenshots:
+            await page.route("**/*", _block_heavy)
+        return page
 
 
 async def _block_heavy(route: Route) -> None:
@@ -257,6 +282,17 @@ class CapturePage:
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
         page.on("response", self._on_response)
+
+    def detach(self) -> None:
+        """Stop listening (the page may serve the next account)."""
+        self._started = False
+        self.page.remove_listener("request", self._on_request)
+        self.page.remove_listener("requestfinished", self._on_done)
+        self.page.remove_listener("requestfailed", self._on_done)
+        self.page.remove_listener("response", self._on_response)
+        for task in self._bodies:
+            task.cancel()
+        self._bodies = []
 
     # event handlers ------------------------------------------------------------------------
     def _wanted(self, url: str) -> bool:
