@@ -161,9 +161,18 @@ async def collect_account_async(
         _record(session, run, account, outcome)
         return outcome
     mon = runtime.session_for(account.platform)
-    await _posts_acts(session, account, run, runtime, collector, mon, outcome)
-    outcome.acts.append(_likes_act(collector, mon))
-    await _following_act(session, account, run, runtime, collector, mon, outcome)
+    try:
+        await _posts_acts(session, account, run, runtime, collector, mon, outcome)
+        outcome.acts.append(_likes_act(collector, mon))
+        await _following_act(session, account, run, runtime, collector, mon, outcome)
+    except Exception as exc:  # a bug must not stop the other accounts, nor read as clean
+        log.exception("collecting %s:%s failed unexpectedly", account.platform, account.handle)
+        done = {a.act for a in outcome.acts}
+        for name, _act in ACCOUNT_ACTS:
+            if name not in done:
+                outcome.acts.append(
+                    ActOutcome(name, "failed", "error", f"{type(exc).__name__}: {exc}")
+                )
     _record(session, run, account, outcome)
     return outcome
 
