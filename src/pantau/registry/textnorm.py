@@ -123,12 +123,15 @@ class NormText:
 
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_INVISIBLE = frozenset({"Mn", "Me", "Cf"})
 _Folded = tuple[list[str], list[int], list[int]]
 
 
 def _fold_char(c: str, i: int, out: _Folded) -> None:
     chars, starts, ends = out
     for ch in unicodedata.normalize("NFKC", c).lower():
+        if unicodedata.category(ch) in _INVISIBLE:
+            continue  # combining marks, keycaps, emoji selectors, zero-width joiners
         # Strip accents (é -> e) but keep the character count one-to-one.
         base = unicodedata.normalize("NFKD", ch)[:1] or ch
         chars.append(base if base.isascii() else ch)

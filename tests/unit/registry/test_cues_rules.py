@@ -43,6 +43,7 @@ REALISTIC: list[tuple[str, list[str], bool]] = [
     ("bapak prabowo pilihanku, nomor dua!", [PG], False),
     ("pilihhhh nmr tigaaa, Mas Ganjar!", [GM], False),
     ("coblos 02 di pilgub dki", [DK], False),
+    ("Pilpres: coblos 3\ufe0f\u20e3 ya! Pak Ganjar 🙏", [GM], False),
     ("Kader Gerindra siap coblos 02", ["gerindra", PG], False),
     ("Kader PDI-P: salam 3 jari!", [GM, "pdip", PR], True),
     ("Ayo dukung AMIN, coblos 1!", [AM], False),

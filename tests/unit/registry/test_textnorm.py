@@ -44,6 +44,14 @@ def test_every_normal_character_maps_into_the_original(text: str) -> None:
     assert list(norm.starts) == sorted(norm.starts)
 
 
+def test_invisible_marks_are_dropped() -> None:
+    text = "coblos 2\ufe0f\u20e3 Ane\u0301s\u200d"
+    norm = normalize(text)
+    assert norm.text == "coblos 2 anes"
+    assert find_ballot_numbers(norm.text) == [(7, 8, 2)]
+    assert norm.span(9, 13) == (11, 16)  # "Ane\u0301s"
+
+
 def test_collapse_runs_and_flexible_elongation() -> None:
     assert collapse_runs("pilihhhh") == "pilih"
     assert collapse_runs("maaf") == "maaf"  # a double letter is a spelling, not elongation
