@@ -150,3 +150,33 @@ def build_world(
     flag_id = new_flag(engine, store, spec=spec)
     confirm(engine, flag_id, reviewers, clarify=clarify)
     return ReferralWorld(engine, store, officer, reviewers, flag_id)
+
+
+def seed_web_referrals(engine: Engine) -> tuple[int, int, int]:
+    """For web tests: a referred flag with an exported referral and a confirmed flag awaiting
+    referral, with evidence in the configured store and the package in the configured referral
+    directory. Returns (referred flag id, referral id, awaiting flag id)."""
+    from pantau.config import get_settings
+    from pantau.review.referral import create_referral, export_package, referral_dir
+
+    settings = get_settings()
+    store = EvidenceStore(settings.evidence_path)
+    officer, reviewers = make_people(engine, prefix="seed-")
+    referred = new_flag(engine, store)
+    confirm(engine, referred, reviewers, clarify=True)
+    awaiting = new_flag(engine, store, name="Siti Rahma")
+    confirm(engine, awaiting, reviewers, clarify=False)
+    with session_scope(engine) as s:
+        referral_id = create_referral(
+            session=s, flag_id=referred, officer=s.merge(officer), chronology=CHRONOLOGY
+        ).id
+    with session_scope(engine) as s:
+        export_package(
+            session=s,
+            referral_id=referral_id,
+            out_dir=referral_dir(settings),
+            officer=s.merge(officer),
+            store=store,
+            settings=settings,
+        )
+    return referred, referral_id, awaiting

@@ -24,6 +24,7 @@ from starlette.routing import Mount
 from pantau.review import users
 from pantau.review.models import ROLES, User
 from pantau.store.db import session_scope
+from tests.support.referral_world import CHRONOLOGY, seed_web_referrals
 from tests.support.review_app import (
     OPERATOR,
     PASSWORD,
@@ -79,6 +80,20 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         "/flags/1/clarification",
         form={"outcome": "no_reply"},
     ),
+    ("GET", "/rujukan"): Expect(frozenset({"referral_officer", "auditor"})),
+    ("GET", "/rujukan/baru/{flag_id}"): Expect(frozenset({"referral_officer"}), "/rujukan/baru/3"),
+    ("POST", "/rujukan/baru/{flag_id}"): Expect(
+        frozenset({"referral_officer"}), "/rujukan/baru/3", form={"chronology": CHRONOLOGY}
+    ),
+    ("GET", "/rujukan/{referral_id}"): Expect(
+        frozenset({"referral_officer", "auditor"}), "/rujukan/1"
+    ),
+    ("POST", "/rujukan/{referral_id}/ekspor"): Expect(
+        frozenset({"referral_officer"}), "/rujukan/1/ekspor"
+    ),
+    ("GET", "/rujukan/{referral_id}/unduh"): Expect(
+        frozenset({"referral_officer", "auditor"}), "/rujukan/1/unduh"
+    ),
 }
 
 
@@ -112,6 +127,7 @@ def world(engine: Engine) -> tuple[FastAPI, Engine, dict[str, User]]:
             session=s, actor=OPERATOR, username="spare", role="analyst", password=PASSWORD
         )
     assert seed_review_flag(engine) == 1  # the /flags/1 paths above
+    assert seed_web_referrals(engine) == (2, 1, 3)  # the /rujukan/... paths above
     return app_for(engine), engine, made
 
 
