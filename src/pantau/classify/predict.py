@@ -95,7 +95,10 @@ class Classifier:
         max_length: int = 128,
     ) -> None:
         if not (model_dir / "config.json").is_file():
-            raise ModelError(f"{model_dir}: not a trained model folder (no config.json)")
+            raise ModelError(
+                f"{model_dir}: not a trained model folder (no config.json); "
+                "build one with `pantau model train`"
+            )
         set_threads(threads)
         self.model_dir = model_dir
         self.batch_size = batch_size

@@ -89,3 +89,28 @@ def test_output_lines(tmp_path: Path) -> None:
     }
     assert "id" not in lines[1] and lines[1]["targets"] == []
     assert [p.name for p in out.parent.iterdir()] == ["out.jsonl"]  # no temp file left
+
+
+def test_cli_predict_without_a_model_fails_clearly(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pantau.cli.main import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "halo"}\n')
+    result = CliRunner().invoke(
+        app,
+        [
+            "model",
+            "predict",
+            "--input",
+            str(src),
+            "--output",
+            str(tmp_path / "o.jsonl"),
+            "--model",
+            str(tmp_path / "nomodel"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "not a trained model folder" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
