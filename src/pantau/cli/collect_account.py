@@ -6,9 +6,9 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from pantau.cli.common import console, db_session, settings
-from pantau.collect.browser import MonitoringSession, StorageStateVault
 from pantau.collect.models import Post
 from pantau.collect.service import collect_account, finish_run, start_run
+from pantau.collect.sessions import MonitoringSession, StorageStateVault
 from pantau.errors import InputRejected
 from pantau.registry.models import Account
 

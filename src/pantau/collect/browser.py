@@ -2,8 +2,8 @@
 
 - Chromium is Debian's by default (``collect.chromium_path``) with the flags of :data:`FLAGS`.
 - Logged-in sessions' storage state (cookies) is kept ENCRYPTED at rest
-  (:class:`StorageStateVault`, Fernet, key from ``collect.storage_state_key``; a development
-  default only in development mode).
+  (:class:`~pantau.collect.sessions.StorageStateVault`, Fernet, key from
+  ``collect.storage_state_key``; a development default only in development mode).
 - Images, fonts and media are blocked by route interception, except on pages opened for
   evidence screenshots.
 - At most ``max_pages`` pages are open at once (a semaphore); every wait has a timeout.
@@ -14,18 +14,13 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken
 from playwright.async_api import Browser as PwBrowser
 from playwright.async_api import (
     BrowserContext,
@@ -42,7 +37,13 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pantau.collect import blocks
 from pantau.collect.base import Fetched, RawCapture, parse_raw
 from pantau.collect.records import WALL_CHALLENGE, WALL_LOGIN, WALL_RATE_LIMIT, ParseResult
-from pantau.config import DEV_SECRET, Settings
+from pantau.collect.sessions import (
+    PUBLIC,
+    MonitoringSession,
+    StorageStateVault,
+    fernet_key,
+)
+from pantau.config import Settings
 from pantau.errors import (
     ChallengeError,
     CollectError,
@@ -55,6 +56,16 @@ from pantau.errors import (
 
 if TYPE_CHECKING:
     from pantau.collect.base import Collector
+
+__all__ = [
+    "FLAGS",
+    "PUBLIC",
+    "Browser",
+    "CapturePage",
+    "MonitoringSession",
+    "StorageStateVault",
+    "fernet_key",
+]
 
 FLAGS = (
     "--headless",
@@ -73,72 +84,6 @@ WALL_ERRORS: dict[str, type[CollectError]] = {
     WALL_RATE_LIMIT: RateLimitedError,
 }
 RESET_MARKERS = ("ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_CLOSED")
-
-
-# -- storage state, encrypted at rest --------------------------------------------------------
-def fernet_key(secret: str) -> bytes:
-    """A Fernet key derived from any secret string (SHA-256, url-safe base64)."""
-    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
-
-
-class StorageStateVault:
-    """Logged-in monitoring sessions' storage state, one encrypted file per session."""
-
-    def __init__(self, *, directory: Path, secret: str) -> None:
-        self.directory = directory
-        self._fernet = Fernet(fernet_key(secret))
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> StorageStateVault:
-        key = settings.collect.storage_state_key
-        if key is None:
-            if settings.mode != "development":
-                raise ConfigError("collect.storage_state_key must be set outside development")
-            return cls(directory=settings.var_dir / "sessions", secret=DEV_SECRET)
-        return cls(directory=settings.var_dir / "sessions", secret=key.get_secret_value())
-
-    def path(self, name: str) -> Path:
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name):
-            raise ConfigError(f"bad monitoring-session name {name!r}")
-        return self.directory / f"{name}.state.enc"
-
-    def save(self, name: str, state: dict[str, Any]) -> Path:
-        path = self.path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        token = self._fernet.encrypt(json.dumps(state, sort_keys=True).encode())
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(token)
-        tmp.chmod(0o600)
-        tmp.replace(path)
-        return path
-
-    def load(self, name: str) -> dict[str, Any] | None:
-        path = self.path(name)
-        if not path.is_file():
-            return None
-        try:
-            data: dict[str, Any] = json.loads(self._fernet.decrypt(path.read_bytes()))
-        except InvalidToken as exc:
-            raise ConfigError(
-                f"storage state {path} does not decrypt with collect.storage_state_key "
-                "(wrong key, or the file was altered)"
-            ) from exc
-        return data
-
-
-@dataclass(frozen=True)
-class MonitoringSession:
-    """Who the browser is: ``public`` (logged out) or a logged-in monitoring account."""
-
-    name: str = "public"
-    logged_in_platforms: frozenset[str] = frozenset()
-    storage_state: dict[str, Any] | None = field(default=None, compare=False, repr=False)
-
-    def logged_in(self, platform: str) -> bool:
-        return platform in self.logged_in_platforms
-
-
-PUBLIC = MonitoringSession()
 
 
 # -- the browser -------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from pantau.collect.browser import FLAGS, StorageStateVault
+from pantau.collect.browser import FLAGS
+from pantau.collect.sessions import StorageStateVault
 from pantau.config import get_settings
 from pantau.errors import ConfigError
 
