@@ -111,9 +111,13 @@ def run_detection(
     seen in it) and is recorded on new flags; ``None`` examines everything. ``now`` is the
     first-detected time of new flags (default: the current UTC time).
     """
-    now = (now or utcnow()).astimezone(UTC)
-    since = _run_start(session, run_id)
+    if now is None:
+        now = utcnow()
+    elif now.tzinfo is None:
+        raise InputRejected(f"naive datetime {now!r}: detection times are UTC")
+    now = now.astimezone(UTC)
     deadline = deadline_for(now)
+    since = _run_start(session, run_id)
     job = _Job(
         session=session,
         book=load_accounts(session),

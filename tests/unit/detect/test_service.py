@@ -300,9 +300,13 @@ def test_run_id_limits_edges_to_that_run_and_is_recorded(db: Engine) -> None:
         assert session.scalars(select(Flag.run_id)).all() == [run.id]
 
 
-def test_unknown_run_is_refused(db: Engine) -> None:
+def test_unknown_run_and_naive_time_are_refused(db: Engine) -> None:
     with session_scope(db) as session, pytest.raises(InputRejected, match="crawl run 999"):
         run_detection(session=session, run_id=999, now=NOW)
+    with session_scope(db) as session, pytest.raises(InputRejected, match="naive"):
+        run_detection(session=session, now=datetime(2024, 1, 20, 10, 0))
+    with session_scope(db) as session:
+        assert session.scalar(select(Flag.id)) is None  # nothing half-written
 
 
 def test_list_flags_is_in_queue_order(db: Engine) -> None:
