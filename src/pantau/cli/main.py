@@ -30,6 +30,7 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("evidence", "evidence"),
     ("replica", "replica"),
     ("detect", "detect"),
+    ("sweep", "sweep"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo",)
