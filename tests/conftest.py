@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pantau.config import PROJECT_ROOT, reset_settings
-from pantau.store.db import make_engine, session_factory
+from pantau.store.db import dispose_engines, make_engine, session_factory
 from pantau.store.models import load_all_models
 from tests.support import services
 
@@ -41,6 +41,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
             "PANTAU_SHARED_DIR",
             "PANTAU_TEST_POSTGRES_URL",
             "PANTAU_TEST_REDIS_URL",
+            "PANTAU_UPDATE_SCREENSHOTS",  # read by tests/support/screens.py
         }:
             monkeypatch.delenv(key, raising=False)
     var = tmp_path / "var"
@@ -49,6 +50,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("PANTAU_MODE", "development")
     reset_settings()
     yield var
+    dispose_engines()  # cached engines of CLI/web calls: close before their database goes
     reset_settings()
 
 

@@ -96,8 +96,14 @@ class FlagSpec:
     priority: float = 1.0
     side: str = "paslon-1"
     text: str = "Ayo dukung paslon nomor 1! #Menang1"
-    detected_ago: timedelta = timedelta(days=2)
+    # None: seven days before the deadline (the referral window), as detection sets it
+    detected_ago: timedelta | None = None
     with_evidence: bool = False
+
+    def detected_before_now(self) -> timedelta:
+        if self.detected_ago is not None:
+            return self.detected_ago
+        return timedelta(days=7) - self.deadline_in
 
 
 def make_flag(
@@ -122,7 +128,7 @@ def make_flag(
             post_id=post_id,
             author_id=account.native_id or "",
             author_handle=account.handle,
-            created_at=now - spec.detected_ago - timedelta(hours=1),
+            created_at=now - spec.detected_before_now() - timedelta(hours=1),
             text=spec.text,
             url=url,
         )
@@ -147,8 +153,8 @@ def make_flag(
         severity=2,
         priority=spec.priority,
         queue_rank=-spec.priority,
-        act_time=now - spec.detected_ago - timedelta(hours=1),
-        first_detected_at=now - spec.detected_ago,
+        act_time=now - spec.detected_before_now() - timedelta(hours=1),
+        first_detected_at=now - spec.detected_before_now(),
         deadline_at=now + spec.deadline_in,
         status=spec.status,
     )
