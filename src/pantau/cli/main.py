@@ -31,9 +31,11 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("replica", "replica"),
     ("detect", "detect"),
     ("sweep", "sweep"),
+    ("scheduler", "scheduler"),
+    ("retention", "retention"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
-TOP_LEVEL: tuple[str, ...] = ("demo",)
+TOP_LEVEL: tuple[str, ...] = ("demo", "worker")
 
 
 def _build() -> None:
