@@ -126,6 +126,9 @@ def fresh_database(server_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
+        from pantau.store.db import dispose_engines
+
+        dispose_engines()
         with admin.connect() as conn:
             conn.execute(
                 text(

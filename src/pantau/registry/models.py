@@ -184,7 +184,7 @@ class WatchedAccount(Base):
         Index(
             "uq_watched_account_platform_handle_lower",
             "platform",
-            func.lower("handle"),
+            func.lower(text("handle")),
             unique=True,
         ),
     )
