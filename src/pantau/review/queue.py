@@ -6,7 +6,7 @@ Order: ``deadline_at`` (soonest first, overdue flags on top: marked late, never 
 on the flag table is ``(status, [filter column], deadline_at, queue_rank, id)``, so for ONE status
 a page is one index range scan; the queue shows several statuses at once, so it reads one such
 scan per status (``LIMIT page + 1`` each) and merges them (a hand-made merge-append), which stays
-fast at 10^6 flags (``bench/queue.py``). Pages continue from an opaque cursor (the last row's
+fast at 10^6 flags (``bench/review_queue.py``). Pages continue from an opaque cursor (the last row's
 sort key), never an OFFSET: page 1000 costs what page 1 costs.
 
 Counts per status are capped (``COUNT_CAP``): counting a million index entries for every page
@@ -76,6 +76,10 @@ class QueueFilters:
                 found.append(column == value)
         if self.detected_from is not None:
             found.append(Flag.first_detected_at >= self.detected_from)
+            # Redundant but exact (a deadline is always after detection): it lets the queue's
+            # deadline-ordered index start at ``detected_from`` instead of scanning every older
+            # flag (bench: 4.7 s -> a few ms at 10^6 flags).
+            found.append(Flag.deadline_at >= self.detected_from)
         if self.detected_to is not None:
             found.append(Flag.first_detected_at < self.detected_to)
         return found
