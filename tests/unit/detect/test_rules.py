@@ -407,3 +407,34 @@ def test_an_attribute_in_a_partisan_post_is_one_act_not_two() -> None:
 def test_an_attribute_in_a_neutral_post_stays_its_own_flag() -> None:
     found = detect_all(ctx(mkpost("Info debat #AMIN"), sug("neutral", 0.6)))
     assert [(c.act_code, c.target_side) for c in found] == [("ATTRIBUTE", "anies-muhaimin")]
+
+
+SWAP_TEXTS = (
+    ("Pilih Prabowo Subianto, pemimpin tegas! #PrabowoGibran2024", "support"),
+    ("Jangan lupa coblos 02 di pilpres, salam 2 jari", None),
+    ("Hadir di kampanye Prabowo Subianto #PrabowoGibran", None),
+    ("Prabowo Subianto meresmikan jembatan", "neutral"),
+    ("Selamat ulang tahun Pak Prabowo, tetangga baik", None),
+)
+SWAPS = (("prabowo-gibran", "anies-muhaimin"), ("prabowo-gibran", "ganjar-mahfud"))
+
+
+@pytest.mark.parametrize(("a", "b"), SWAPS)
+@pytest.mark.parametrize(("text", "label"), SWAP_TEXTS)
+def test_swapping_candidates_swaps_the_side_and_nothing_else(
+    text: str, label: str | None, a: str, b: str
+) -> None:
+    """DOMAIN.md safeguard 7: the same text with the candidates swapped, the same decision."""
+    from pantau.registry.cues import default_matcher
+
+    swapped = default_matcher().swap(text, a, b)
+    assert swapped != text
+
+    def acts(body: str, side: str) -> list[tuple[str, str]]:
+        s = sug(label, 0.9, (side,)) if label else None
+        item = mkpost(body, media_count=1)
+        return sorted((c.act_code, c.target_side) for c in detect_all(ctx(item, s)))
+
+    before = acts(text, a)
+    after = acts(swapped, b)
+    assert after == sorted((act, b if side == a else side) for act, side in before)
