@@ -118,6 +118,8 @@ def seeded(tmp_path: Path, chromium_path: str) -> Iterator[tuple[Engine, int, li
             if old.role == "screenshot":
                 s.delete(old)
         s.add(FlagEvidence(flag_id=main.id, capture_id=shot.id, role="screenshot"))
+        earlier = FlagSpec(act_code="LIKE", status="dismissed", deadline_in=timedelta(days=-30))
+        make_flag(s, person=person, account=account, spec=earlier)  # "other flags" on the page
         hostile_ids = []
         for i, payload in enumerate(payloads()):
             p, a = make_asn(s, agency=agency, name=payload, handle=payload[:100])
@@ -219,6 +221,7 @@ def test_two_reviewers_work_a_flag_to_confirmed(
             _logout(page, served)
 
             _login(page, served, "bayu", flag_path)
+            assert "LIKE" in page.inner_text("ul.other-flags")  # the same person's other flag
             img = page.locator("figure.shot img")
             assert img.evaluate("e => e.naturalWidth") > 100  # served through the audited route
             page.screenshot(path=str(shots / "review-flag.png"), full_page=True)

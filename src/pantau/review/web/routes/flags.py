@@ -84,6 +84,7 @@ def _page(
         "errors": errors or [],
         "form": form or {},
         "done": DONE_MESSAGES.get(done, ""),
+        "warning_days": settings.review.deadline_warning_days,
         **_labels(),
     }
     return render(request, "flag.html", context, status_code=status_code)
