@@ -228,7 +228,7 @@ def export_package(
         )
     session.flush()
     record = build_record(session=session, referral=referral, files=files, zone=settings.tz)
-    letter = render_letter(record, created=now)
+    letter = render_letter(record, created=now, images=dict(contents))
     target = Path(out_dir) / package_name(referral, flag.act_code)
     digest = write_zip(
         target=target,

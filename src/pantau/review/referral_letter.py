@@ -29,6 +29,8 @@ class Section:
     # Long unbroken values (SHA-256, URLs) printed in a monospaced line of their own.
     mono: list[tuple[str, str]] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
+    # A screenshot in the package (its path) to show under the rows.
+    image: str = ""
 
 
 def when(value: dict[str, str] | None, missing: str = UNKNOWN) -> str:
@@ -176,6 +178,7 @@ def _evidence(r: dict[str, Any]) -> Section:
                 ],
                 mono=[("SHA-256", e["sha256"]), ("Sumber", text_or(e["source_url"]))],
                 paragraphs=["Log lacak (chain of custody):", *custody],
+                image=e["file"] if e["content_type"].startswith("image/") else "",
             )
         )
     return section

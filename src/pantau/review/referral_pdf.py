@@ -7,7 +7,9 @@ characters are removed so a hostile post cannot break the layout.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
+from PIL import Image
 
 from pantau.errors import ConfigError
 from pantau.review.referral_letter import Section, letter_sections
@@ -26,6 +29,8 @@ FONTS = {
     ("DejaVuMono", ""): "DejaVuSansMono.ttf",
 }
 LABEL_WIDTH = 58.0
+PICTURE_MAX_W, PICTURE_MAX_H = 120.0, 110.0
+MM_PER_PX = 25.4 / 96
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 INTRO = (
@@ -104,6 +109,24 @@ class LetterPdf(FPDF):
                 row.cell(clean(value))
         self.ln(1)
 
+    def picture(self, data: bytes, name: str) -> None:
+        """A screenshot, at most 120 x 110 mm; one that cannot be decoded is named, not shown."""
+        try:
+            picture = Image.open(io.BytesIO(data))
+            picture.load()
+        except (OSError, ValueError, Image.DecompressionBombError):  # broken or hostile bytes
+            self.paragraph(f"(Gambar {name} tidak dapat ditampilkan; berkasnya ada di paket.)")
+            return
+        width, height = float(picture.width), float(picture.height)
+        # Pixels at 96 dpi, shrunk to fit the box but never enlarged (no blurred blow-ups).
+        w, h = width * MM_PER_PX, height * MM_PER_PX
+        scale = min(1.0, PICTURE_MAX_W / w, PICTURE_MAX_H / h)
+        w, h = w * scale, h * scale
+        if self.get_y() + h > self.h - 20:
+            self.add_page()
+        self.image(picture, x=self.l_margin, w=w, h=h)
+        self.ln(2)
+
     def mono(self, rows: list[tuple[str, str]]) -> None:
         for label, value in rows:
             self.set_font("DejaVu", "B", 8)
@@ -116,18 +139,23 @@ class LetterPdf(FPDF):
             self.ln(1)
 
 
-def _section(pdf: LetterPdf, section: Section, level: int = 0) -> None:
+def _section(pdf: LetterPdf, section: Section, images: Mapping[str, bytes], level: int = 0) -> None:
     pdf.heading(section.title, size=11 if level == 0 else 9.5)
     pdf.rows(section.rows)
     pdf.mono(section.mono)
+    if section.image and section.image in images:
+        pdf.picture(images[section.image], section.image)
     for text in section.paragraphs:
         pdf.paragraph(text)
     for sub in section.subsections:
-        _section(pdf, sub, level + 1)
+        _section(pdf, sub, images, level + 1)
 
 
-def render_letter(record: dict[str, Any], *, created: datetime) -> bytes:
-    """The letter for ``record`` as PDF bytes (``created`` is the document's creation date)."""
+def render_letter(
+    record: dict[str, Any], *, created: datetime, images: Mapping[str, bytes] | None = None
+) -> bytes:
+    """The letter for ``record`` as PDF bytes (``created`` is the document's creation date);
+    ``images`` maps a screenshot's path in the package to its bytes, shown with its evidence."""
     ref = record["referral"]
     pdf = LetterPdf(ref["reference"])
     pdf.set_title(f"Surat penerusan {ref['reference']}")
@@ -164,7 +192,7 @@ def render_letter(record: dict[str, Any], *, created: datetime) -> bytes:
             new_y=YPos.NEXT,
         )
     for section in letter_sections(record):
-        _section(pdf, section)
+        _section(pdf, section, images or {})
     pdf.heading("K. Penutup")
     pdf.paragraph(CLOSING)
     name = ref["officer_name"] or ref["officer"]

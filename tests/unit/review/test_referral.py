@@ -481,3 +481,15 @@ def test_hostile_post_text_is_kept_literally(
     text = pdf_text(files[LETTER_NAME], tmp_path)
     assert "<script>alert(1)</script> {{7*7}}" in text
     assert "salam 2 jari" in text
+
+
+def test_letter_shows_the_screenshot_and_survives_a_broken_one(exported, tmp_path: Path) -> None:
+    from pantau.review.referral_pdf import render_letter
+
+    _w, _path, files = exported
+    record = json.loads(files[RECORD_NAME])
+    (shot,) = [e["file"] for e in record["evidence"] if e["kind"] == "screenshot"]
+    assert b"/Subtype /Image" in files[LETTER_NAME]
+    broken = render_letter(record, created=datetime.now(UTC), images={shot: b"not a png"})
+    assert b"/Subtype /Image" not in broken
+    assert "tidak dapat ditampilkan" in pdf_text(broken, tmp_path)
