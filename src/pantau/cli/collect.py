@@ -69,3 +69,16 @@ def account(
         ok = run_account(platform=platform, handle=handle, session_name=session_name)
     if not ok:
         raise typer.Exit(1)
+
+
+@app.command("session-save")
+def session_save(
+    name: str = typer.Argument(..., help="Monitoring-session name (letters, digits, . _ -)."),
+    state_file: Path = typer.Argument(..., help="Playwright storage-state JSON of the login."),
+) -> None:
+    """Encrypt a logged-in monitoring session's storage state into the session vault."""
+    from pantau.cli.collect_account import save_session
+
+    with handled():
+        path = save_session(name=name, state_file=state_file)
+    typer.echo(f"stored encrypted as {path}; delete the plain file {state_file} now")

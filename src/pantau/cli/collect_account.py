@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -83,3 +86,16 @@ def run_account(*, platform: str, handle: str, session_name: str = "") -> bool:
             console.print(f"  {post.post_id} {when} {post.kind}: ", end="", highlight=False)
             console.print(post.text[:120], markup=False, highlight=False)
         return outcome.ok
+
+
+def save_session(*, name: str, state_file: Path) -> Path:
+    """Read a Playwright storage-state file and store it encrypted under ``name``."""
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputRejected(f"cannot read {state_file}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise InputRejected(f"{state_file} is not JSON: {exc}") from exc
+    if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
+        raise InputRejected(f"{state_file} is not a storage state (no 'cookies' list)")
+    return StorageStateVault.from_settings(settings()).save(name, state)
