@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from pantau.config import Settings, get_settings
 from pantau.errors import ConfigError
+from pantau.store.db import make_engine
 from pantau.sweep.jobs import NIGHTLY_SWEEP, RETENTION
 
 JOB_TABLE = "apscheduler_jobs"
@@ -61,7 +62,8 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
 
 def make_scheduler(settings: Settings | None = None, *, blocking: bool = True) -> BaseScheduler:
     settings = settings or get_settings()
-    store = SQLAlchemyJobStore(url=settings.db_url, tablename=JOB_TABLE)
+    # our engine: SQLite gets its directory, WAL and busy timeout like every pantau connection
+    store = SQLAlchemyJobStore(engine=make_engine(settings.db_url), tablename=JOB_TABLE)
     cls: type[BaseScheduler]
     if blocking:
         cls = BlockingScheduler
