@@ -36,7 +36,7 @@ def test_jobs_are_stable_and_stored_once() -> None:
         assert (job.coalesce, job.max_instances) == (True, 1)
         assert job.misfire_grace_time == settings.sweep.misfire_grace_s
     with make_engine(settings.db_url).connect() as conn:
-        stored = sorted(conn.execute(text(f"SELECT id FROM {JOB_TABLE}")).scalars())
+        stored = sorted(conn.execute(text("SELECT id FROM apscheduler_jobs")).scalars())
     assert stored == sorted([RETENTION_JOB_ID, SWEEP_JOB_ID])  # in pantau's own database
     # 01:00 Asia/Jakarta is 18:00 UTC the day before
     after = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
