@@ -10,7 +10,6 @@ from sqlalchemy import text
 from pantau.config import get_settings
 from pantau.store.db import make_engine
 from pantau.sweep.schedule import (
-    JOB_TABLE,
     RETENTION_JOB_ID,
     SWEEP_JOB_ID,
     add_jobs,
