@@ -33,6 +33,7 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("sweep", "sweep"),
     ("scheduler", "scheduler"),
     ("retention", "retention"),
+    ("referral", "referral"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo", "worker")
