@@ -70,6 +70,9 @@ class FlagPage:
     can_decide: bool
     responded_this_round: Decision | None = None
     post: Post | None = None
+    # For an edge (like, repost, comment, follow of a post): the verb; ``post`` is then the
+    # watched account's post the ASN acted on.
+    edge_verb: str = ""
     evidence: list[EvidenceItem] | None = None  # None: the viewer may not see evidence
     record: PersonRecord | None = None  # None: the viewer may not see the record
     open_clarification: Clarification | None = field(default=None)
@@ -117,6 +120,7 @@ def load_flag_page(
     shown = False
     if has_permission(viewer, Permission.EVIDENCE_VIEW):
         page.post, page.evidence = _evidence(session, flag)
+        page.edge_verb = edge_parts(flag.item_id)[0] if flag.item_type == "edge" else ""
         audit_view(
             session=session,
             principal=viewer,
@@ -148,11 +152,22 @@ def load_flag_page(
     return page
 
 
+def edge_parts(item_id: str) -> tuple[str, str, str]:
+    """(verb, target type, target id) of an edge flag's item id (``actor:verb:type:target``,
+    :func:`pantau.collect.edges.edge_item_id`); blanks when it is not one."""
+    parts = item_id.split(":", 3)
+    return (parts[1], parts[2], parts[3]) if len(parts) == 4 else ("", "", "")
+
+
 def _evidence(session: Session, flag: Flag) -> tuple[Post | None, list[EvidenceItem]]:
+    post_id = flag.item_id
+    if flag.item_type == "edge":
+        _verb, target_type, target_id = edge_parts(flag.item_id)
+        post_id = target_id if target_type == "post" else ""
     post = None
-    if flag.item_type == "post":
+    if post_id:
         post = session.scalar(
-            select(Post).where(Post.platform == flag.platform, Post.post_id == flag.item_id)
+            select(Post).where(Post.platform == flag.platform, Post.post_id == post_id)
         )
     rows = session.execute(
         select(FlagEvidence.role, Capture)

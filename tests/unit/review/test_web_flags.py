@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from pantau.collect.models import Capture
+from pantau.collect.models import Capture, Post
 from pantau.config import get_settings, reset_settings
 from pantau.detect.models import Flag
 from pantau.review import users
@@ -268,3 +268,26 @@ def test_queue_page_filters_marks_and_pages(world: World, monkeypatch: pytest.Mo
     assert client.get("/queue?after=garbage").status_code == 400
     assert client.get("/queue?status=nope").status_code == 400
     assert client.get("/queue?dari=kemarin").status_code == 400
+
+
+def test_like_flag_shows_the_liked_post(world: World) -> None:
+    app, engine, made, _flag_id = world
+    with session_scope(engine) as s:
+        person, account = make_asn(s, agency=make_agency(s), handle="suka_asn")
+        flag = make_flag(s, person=person, account=account, spec=FlagSpec(act_code="LIKE"))
+        s.add(
+            Post(
+                platform="x",
+                post_id="555",
+                author_id="77",
+                author_handle="timpaslon1",
+                text="Kampanye akbar paslon 1 di GBK!",
+            )
+        )
+        flag.item_type = "edge"
+        flag.item_id = f"{account.native_id}:like:post:555"
+        flag_id = flag.id
+    page = signed_in_client(app, engine, made["reviewer"]).get(f"/flags/{flag_id}").text
+    assert "Unggahan sasaran yang di-like oleh akun ASN" in page
+    assert "Kampanye akbar paslon 1 di GBK!" in page
+    assert "oleh @timpaslon1" in page
