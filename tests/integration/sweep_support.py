@@ -22,7 +22,7 @@ from pantau.config import Settings, get_settings
 from pantau.detect.models import Flag
 from pantau.registry.models import Account
 from pantau.sweep.models import SweepTask
-from tests.integration.collect_scenario import PLATFORMS
+from tests.integration.collect_scenario import ASN, PLATFORMS
 from tests.integration.test_collect_replica import register
 from tests.unit.classify.tiny import make_tiny_base, toy_examples
 
@@ -83,9 +83,13 @@ def sweep_settings(base_urls: dict[str, str], model_dir: Path, **sweep: Any) -> 
     )
 
 
-def register_world(engine: Engine) -> None:
+def register_world(engine: Engine, handles: tuple[str, ...] = ASN) -> None:
+    """The collection test's registration, keeping only ``handles`` of its ASN accounts."""
     with Session(engine) as session:
-        register(session)
+        accounts, _watched = register(session)
+        for account in accounts:
+            if account.handle not in handles:
+                session.delete(account)
         session.commit()
 
 
