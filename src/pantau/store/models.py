@@ -20,6 +20,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pantau.review.decisions_models",
     "pantau.review.referral_models",
     "pantau.sweep.models",
+    "pantau.review.tokens_models",
 )
 
 
