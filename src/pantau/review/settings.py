@@ -17,3 +17,6 @@ class ReviewSettings(BaseModel):
     password_min_length: int = Field(default=10, ge=8)
     queue_page_size: int = Field(default=50, ge=1, le=200)
     deadline_warning_days: int = Field(default=2, ge=0)
+    fairness_threshold: float = Field(default=0.15, gt=0, le=1)
+    fairness_min_flags: int = Field(default=5, ge=1)
+    dashboard_days: int = Field(default=28, ge=1, le=366)

@@ -65,6 +65,9 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("POST", "/users/{username}/disable"): Expect(frozenset({"admin"}), "/users/spare/disable"),
     ("POST", "/users/{username}/enable"): Expect(frozenset({"admin"}), "/users/spare/enable"),
     ("GET", "/queue"): Expect(ALL),
+    ("GET", "/dasbor"): Expect(ALL),
+    ("GET", "/dasbor/grafik/{name}.svg"): Expect(ALL, "/dasbor/grafik/agencies.svg"),
+    ("GET", "/dasbor/keadilan"): Expect(ALL),
     ("GET", "/flags/{flag_id}"): Expect(ALL, "/flags/1"),
     ("POST", "/flags/{flag_id}/decide"): Expect(
         frozenset({"reviewer"}), "/flags/1/decide", form={"verdict": "confirm"}

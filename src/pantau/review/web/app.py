@@ -26,7 +26,16 @@ log = logging.getLogger(__name__)
 
 #: Router modules under ``pantau.review.web.routes``; each exposes ``router``. Add one line per
 #: new area (the route x role matrix test then demands an expectation for each new route).
-ROUTER_MODULES: tuple[str, ...] = ("auth", "home", "audit", "users", "queue", "flags", "referrals")
+ROUTER_MODULES: tuple[str, ...] = (
+    "auth",
+    "home",
+    "audit",
+    "users",
+    "queue",
+    "flags",
+    "referrals",
+    "dashboard",
+)
 
 HTTP_TITLES = {404: "Halaman tidak ditemukan", 405: "Metode tidak diizinkan"}
 

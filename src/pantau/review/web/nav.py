@@ -20,6 +20,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Beranda", "/", Permission.DASHBOARD_VIEW),
     NavItem("Antrean", "/queue", Permission.QUEUE_VIEW),
+    NavItem("Dasbor", "/dasbor", Permission.DASHBOARD_VIEW),
     NavItem("Rujukan", "/rujukan", Permission.REFERRAL_VIEW),
     NavItem("Jejak Audit", "/audit", Permission.AUDIT_VIEW),
     NavItem("Pengguna", "/users", Permission.USERS_VIEW),

@@ -1,0 +1,240 @@
+"""The dashboard's figures, each from a real query: flags and confirmed acts over time by act
+and platform, agencies and regions ranked per 1,000 civil servants, sweep health per platform
+and night, and the review backlog with deadlines at risk.
+
+Aggregates only: nothing here names a civil servant. Days are calendar days in the display
+zone (WIB); the database holds UTC.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from pantau.collect.models import AccountCrawl, CrawlRun
+from pantau.detect.models import ACT_CODES, Flag
+from pantau.registry.models import PLATFORMS, Account, Agency, CivilServant
+from pantau.review.decisions import ACTIVE
+from pantau.review.insight.ranking import RankRow, rank_per_thousand
+
+CONFIRMED_STATUSES = ("confirmed", "referred")
+#: Failure reasons that mean the platform refused us (``pantau.errors.BlockedError`` family).
+BLOCK_REASONS = frozenset({"blocked", "login_wall", "challenge", "rate_limited"})
+SWEEP_OUTCOMES = ("collected", "failed", "blocked", "unobservable")
+BACKLOG_BUCKETS = ("lewat tenggat", "≤ 1 hari", "berisiko", "aman")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole WIB days ``first`` .. ``last`` (inclusive)."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @classmethod
+    def ending(cls, *, now: datetime, days: int, zone: ZoneInfo) -> Period:
+        last = now.astimezone(zone).date()
+        return cls(last - timedelta(days=days - 1), last, zone)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, datetime.min.time(), tzinfo=self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), datetime.min.time(), self.zone)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def day_of(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+
+@dataclass
+class TimeSeries:
+    """Counts per day and key (act code or platform)."""
+
+    days: list[date]
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+    def total(self) -> int:
+        return sum(sum(v) for v in self.counts.values())
+
+
+def _series(period: Period, keys: tuple[str, ...]) -> TimeSeries:
+    days = period.days()
+    return TimeSeries(days, {k: [0] * len(days) for k in keys})
+
+
+def flags_over_time(*, session: Session, period: Period) -> dict[str, TimeSeries]:
+    """``flags-act``, ``flags-platform``, ``confirmed-act``, ``confirmed-platform``: flags by the
+    WIB day they were first detected; confirmed = confirmed or referred (two reviewers)."""
+    out = {
+        "flags-act": _series(period, ACT_CODES),
+        "flags-platform": _series(period, PLATFORMS),
+        "confirmed-act": _series(period, ACT_CODES),
+        "confirmed-platform": _series(period, PLATFORMS),
+    }
+    index = {d: i for i, d in enumerate(period.days())}
+    rows = session.execute(
+        select(Flag.first_detected_at, Flag.act_code, Flag.platform, Flag.status).where(
+            Flag.first_detected_at >= period.start, Flag.first_detected_at < period.end
+        )
+    )
+    for detected, act, platform, status in rows:
+        i = index.get(period.day_of(detected))
+        if i is None:
+            continue
+        kinds = ("flags", "confirmed") if status in CONFIRMED_STATUSES else ("flags",)
+        for kind in kinds:
+            for by, key in (("act", act), ("platform", platform)):
+                series = out[f"{kind}-{by}"].counts
+                series.setdefault(key, [0] * len(index))[i] += 1
+    return out
+
+
+def _confirmed_by(session: Session, column: Any, period: Period | None) -> dict[str, int]:
+    stmt = select(column, func.count(Flag.id)).where(Flag.status.in_(CONFIRMED_STATUSES))
+    if period is not None:
+        stmt = stmt.where(
+            Flag.first_detected_at >= period.start, Flag.first_detected_at < period.end
+        )
+    rows = session.execute(stmt.group_by(column)).all()
+    return {str(k): int(n) for k, n in rows if k is not None and k != ""}
+
+
+def agency_ranking(*, session: Session, period: Period | None = None) -> list[RankRow]:
+    """Agencies by confirmed acts per 1,000 registered civil servants (agencies without any
+    registered civil servant are left out)."""
+    registered = {
+        str(a): int(n)
+        for a, n in session.execute(
+            select(CivilServant.agency_id, func.count(CivilServant.id)).group_by(
+                CivilServant.agency_id
+            )
+        )
+    }
+    labels = {str(i): name for i, name in session.execute(select(Agency.id, Agency.name))}
+    for key in labels:
+        registered.setdefault(key, 0)
+    return rank_per_thousand(
+        confirmed=_confirmed_by(session, Flag.agency_id, period),
+        registered=registered,
+        labels=labels,
+    )
+
+
+def region_ranking(*, session: Session, period: Period | None = None) -> list[RankRow]:
+    """Regions (civil servants' region codes) by confirmed acts per 1,000 registered."""
+    registered = {
+        str(r): int(n)
+        for r, n in session.execute(
+            select(CivilServant.region_code, func.count(CivilServant.id)).group_by(
+                CivilServant.region_code
+            )
+        )
+        if r
+    }
+    return rank_per_thousand(
+        confirmed=_confirmed_by(session, Flag.region_code, period), registered=registered
+    )
+
+
+def _account_outcome(statuses: set[tuple[str, str]]) -> str:
+    if any(s == "failed" and r in BLOCK_REASONS for s, r in statuses):
+        return "blocked"
+    if any(s == "failed" for s, _ in statuses):
+        return "failed"
+    if any(s == "ok" for s, _ in statuses):
+        return "collected"
+    return "unobservable"
+
+
+def sweep_health(*, session: Session, period: Period) -> dict[str, TimeSeries]:
+    """Per platform: registered accounts per night (the WIB day a crawl run started) that were
+    collected, failed, blocked by the platform, or wholly unobservable (every act the platform
+    hides). An account counts once per night: blocked beats failed beats collected."""
+    rows = session.execute(
+        select(
+            CrawlRun.started_at,
+            Account.platform,
+            AccountCrawl.account_id,
+            AccountCrawl.status,
+            AccountCrawl.reason,
+        )
+        .join(CrawlRun, CrawlRun.id == AccountCrawl.run_id)
+        .join(Account, Account.id == AccountCrawl.account_id)
+        .where(CrawlRun.started_at >= period.start, CrawlRun.started_at < period.end)
+    )
+    seen: dict[tuple[date, str, int], set[tuple[str, str]]] = defaultdict(set)
+    for started, platform, account_id, status, reason in rows:
+        seen[(period.day_of(started), platform, account_id)].add((status, reason))
+    index = {d: i for i, d in enumerate(period.days())}
+    out = {p: _series(period, SWEEP_OUTCOMES) for p in PLATFORMS}
+    for (day, platform, _account), statuses in seen.items():
+        series = out.setdefault(platform, _series(period, SWEEP_OUTCOMES))
+        series.counts[_account_outcome(statuses)][index[day]] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """An active flag near or past its referral deadline (no personal data)."""
+
+    flag_id: int
+    act_code: str
+    platform: str
+    agency: str
+    status: str
+    deadline_at: datetime
+
+
+@dataclass
+class Backlog:
+    by_status: dict[str, int]
+    buckets: dict[str, dict[str, int]]  # deadline bucket -> status -> count
+    at_risk: list[AtRisk]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def backlog(
+    *, session: Session, now: datetime, warning_days: int, at_risk_limit: int = 20
+) -> Backlog:
+    """Flags still needing a reviewer, by status and by how close their deadline is; the
+    soonest ``at_risk_limit`` of those due within ``warning_days`` (or overdue)."""
+    bucket = case(
+        (Flag.deadline_at < now, 0),
+        (Flag.deadline_at <= now + timedelta(days=1), 1),
+        (Flag.deadline_at <= now + timedelta(days=warning_days), 2),
+        else_=3,
+    )
+    rows = session.execute(
+        select(Flag.status, bucket, func.count(Flag.id))
+        .where(Flag.status.in_(ACTIVE))
+        .group_by(Flag.status, bucket)
+    )
+    by_status: Counter[str] = Counter({s: 0 for s in ACTIVE})
+    buckets = {b: {s: 0 for s in ACTIVE} for b in BACKLOG_BUCKETS}
+    for status, k, n in rows:
+        by_status[status] += int(n)
+        buckets[BACKLOG_BUCKETS[int(k)]][status] += int(n)
+    risky = session.execute(
+        select(Flag.id, Flag.act_code, Flag.platform, Agency.name, Flag.status, Flag.deadline_at)
+        .outerjoin(Agency, Agency.id == Flag.agency_id)
+        .where(Flag.status.in_(ACTIVE), Flag.deadline_at <= now + timedelta(days=warning_days))
+        .order_by(Flag.deadline_at, Flag.queue_rank, Flag.id)
+        .limit(at_risk_limit)
+    ).all()
+    at_risk = [AtRisk(i, a, p, name or "-", s, d) for i, a, p, name, s, d in risky]
+    return Backlog(dict(by_status), buckets, at_risk)
