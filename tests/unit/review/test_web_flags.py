@@ -263,6 +263,7 @@ def test_queue_page_filters_marks_and_pages(world: World, monkeypatch: pytest.Mo
     assert "Halaman pertama" in second
     likes = client.get("/queue?act=LIKE").text
     assert "@telat_asn" in likes and "@segera_asn" not in likes
+    assert 'href="/queue?status=dismissed&amp;act=LIKE"' in likes  # tiles keep the filters
     counts = client.get("/queue").text
     assert '<span class="value">3</span><span class="label">Baru</span>' in counts
     assert client.get("/queue?after=garbage").status_code == 400

@@ -109,6 +109,8 @@ def queue_page(
         else "",
         "first_url": f"/queue?{urlencode(kept)}" if after else "",
         "status_labels": STATUS_LABELS,
+        # the count tiles switch the status and keep the other filters
+        "status_urls": {k: f"/queue?{urlencode({**kept, 'status': k})}" for k in STATUS_LABELS},
         "act_labels": ACT_LABELS,
         "acts": ACT_CODES,
         "platforms": PLATFORMS,
