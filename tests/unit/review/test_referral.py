@@ -493,3 +493,45 @@ def test_letter_shows_the_screenshot_and_survives_a_broken_one(exported, tmp_pat
     broken = render_letter(record, created=datetime.now(UTC), images={shot: b"not a png"})
     assert b"/Subtype /Image" not in broken
     assert "tidak dapat ditampilkan" in pdf_text(broken, tmp_path)
+
+
+def test_referral_on_sqlite_and_postgresql(any_db_url: str, tmp_path: Path) -> None:
+    from pantau.store.db import make_engine
+
+    engine = make_engine(any_db_url)
+    try:
+        w = build_world(engine, EvidenceStore(tmp_path / "evidence"))
+        referral_id = refer(w)
+        files = unpack(export(w, referral_id, tmp_path / "out"))
+        record = json.loads(files[RECORD_NAME])
+        assert record["referral"]["reference"] == f"PNT/RJK/{datetime.now(UTC).year}/000001"
+        assert [x["username"] for x in record["witnesses"]] == ["peninjau1", "peninjau2"]
+        with pytest.raises(ReviewError, match="already referred"):
+            refer(w)
+        with session_scope(engine) as s:
+            assert audit.verify(session=s).ok
+    finally:
+        engine.dispose()
+
+
+def test_like_edge_without_act_time(engine: Engine, store: EvidenceStore, tmp_path: Path) -> None:
+    spec = FlagSpec(with_evidence=True, act_code="LIKE")
+    w = build_world(engine, store, spec=spec, clarify=False)
+    with session_scope(engine) as s:
+        flag = s.get(Flag, w.flag_id)
+        assert flag is not None
+        post_id = flag.item_id
+        s.execute(
+            update(Flag)
+            .where(Flag.id == w.flag_id)
+            .values(item_type="edge", item_id=f"900001:like:post:{post_id}", act_time=None)
+        )
+    files = unpack(export(w, refer(w), tmp_path / "out"))
+    record = json.loads(files[RECORD_NAME])
+    assert record["act"]["item_type"] == "edge"
+    assert record["act"]["post_id"] == post_id  # the liked post
+    assert record["times"]["act_time"] is None
+    assert [i["number"] for i in record["act"]["skb_items"]] == ["4"]
+    text = pdf_text(files[LETTER_NAME], tmp_path)
+    assert "tidak ditampilkan oleh platform" in text
+    assert "Menyukai unggahan calon atau tim kampanye" in text
