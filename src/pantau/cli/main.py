@@ -33,7 +33,9 @@ SUB_APPS: tuple[tuple[str, str], ...] = (
     ("sweep", "sweep"),
     ("scheduler", "scheduler"),
     ("retention", "retention"),
+    ("report", "report"),
     ("referral", "referral"),
+    ("token", "token"),
 )
 # Modules that add top-level commands by exposing ``register(app)``.
 TOP_LEVEL: tuple[str, ...] = ("demo", "worker")
