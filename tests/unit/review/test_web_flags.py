@@ -75,6 +75,11 @@ def test_two_reviewers_confirm_through_the_forms(world: World) -> None:
     assert again.status_code == 409
     assert "already responded" in again.text
     assert _status(engine, flag_id) == "in_review"
+    with session_scope(engine) as s:
+        refused = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "flag.decide.refused")
+        ).one()
+        assert (refused.actor, refused.detail["error"]) == ("reviewer", "TwoPersonRuleError")
     second = signed_in_client(app, engine, made["reviewer2"])
     ok = _post(second, f"/flags/{flag_id}/decide", {"verdict": "confirm", "reason": "Jelas"})
     assert ok.status_code == 303  # type: ignore[attr-defined]

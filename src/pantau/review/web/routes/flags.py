@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pantau.collect.evidence import EvidenceStore
 from pantau.errors import EvidenceError, InputRejected, PermissionDenied, ReviewError, RowError
+from pantau.review import audit
 from pantau.review import clarification as clar
 from pantau.review.decisions import decide
 from pantau.review.flag_view import FlagPage, evidence_capture, get_flag, load_flag_page
@@ -139,6 +140,15 @@ def decide_flag(
         if isinstance(exc, PermissionDenied):
             raise
         session.rollback()
+        # A refused vote (a second vote by the same reviewer, a settled flag) is worth keeping.
+        audit.record(
+            session=session,
+            actor=user,
+            action="flag.decide.refused",
+            subject_type="flag",
+            subject_id=flag_id,
+            detail={"verdict": verdict, "error": type(exc).__name__, "message": str(exc)},
+        )
         return _page(request, session, settings, user, flag_id, errors=[str(exc)], status_code=409)
     return RedirectResponse(f"/flags/{flag_id}?hasil={verdict}", status_code=303)
 
