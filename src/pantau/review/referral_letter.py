@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 UNKNOWN = "tidak diketahui"
+SIDE_KINDS = {"pair": "pasangan calon", "party": "partai politik"}
 CUSTODY_LABELS = {
     "captured": "direkam",
     "verified": "diperiksa keutuhannya",
@@ -102,8 +103,11 @@ def _what(r: dict[str, Any]) -> Section:
     act, t = r["act"], r["target"]
     items = "; ".join(f"butir {i['number']}: {i['text']}" for i in act["skb_items"])
     side = t["side_name"] or t["side_key"] or UNKNOWN
-    if t["ballot_number"] is not None:
-        side += f" (nomor urut {t['ballot_number']})"
+    details = [SIDE_KINDS[t["side_kind"]]] if t["side_kind"] in SIDE_KINDS else []
+    details += [f"nomor urut {t['ballot_number']}"] if t["ballot_number"] is not None else []
+    details += [f"kode {t['side_key']}"] if t["side_key"] else []
+    if details:
+        side += f" ({'; '.join(details)})"
     return Section(
         "C. Perbuatan dan pihak yang diuntungkan (apa)",
         rows=[
@@ -113,13 +117,19 @@ def _what(r: dict[str, Any]) -> Section:
             ("Dasar", act["skb_basis"]),
             ("Pihak (paslon/partai)", side),
             ("Calon", text_or(", ".join(t["candidates"]))),
-            ("Pemilu", text_or(" - ".join(x for x in (t["election"], t["election_kind"]) if x))),
+            ("Partai", text_or(", ".join(t["parties"]))),
+            ("Pemilu", _election(t)),
             ("Kontestasi", text_or(t["contest"])),
             ("Akun sasaran", text_or(t["target_account"])),
             ("Akun kampanye resmi (KPU)", yes_no(t["official_campaign_account"])),
         ],
         paragraphs=([f"Teks yang terekam: {act['captured_text']}"] if act["captured_text"] else []),
     )
+
+
+def _election(t: dict[str, Any]) -> str:
+    text = " - ".join(x for x in (t["election"], t["election_kind"]) if x)
+    return f"{text} (kode {t['election_key']})" if t["election_key"] else text_or(text)
 
 
 def _when(r: dict[str, Any]) -> Section:
@@ -136,6 +146,7 @@ def _when(r: dict[str, Any]) -> Section:
             ("Waktu perekaman bukti", when(t["capture_time"], "belum ada bukti terekam")),
             ("Pertama terdeteksi", when(t["first_detected"])),
             ("Batas penerusan (7 hari)", when(t["deadline"])),
+            ("Dasar batas", t["deadline_rule"]),
             ("Rujukan dibuat", when(ref["created_at"])),
             ("Diekspor", when(ref["exported_at"], "belum")),
             ("Terlambat", late),
@@ -150,7 +161,7 @@ def _where(r: dict[str, Any]) -> Section:
         rows=[
             ("Platform", r["account"]["platform_label"]),
             ("ID unggahan", text_or(act["post_id"])),
-            ("ID butir", act["item_id"]),
+            ("ID butir", f"{act['item_id']} ({act['item_type']})"),
         ],
         mono=[("URL", text_or(act["url"]))],
     )

@@ -535,3 +535,40 @@ def test_like_edge_without_act_time(engine: Engine, store: EvidenceStore, tmp_pa
     text = pdf_text(files[LETTER_NAME], tmp_path)
     assert "tidak ditampilkan oleh platform" in text
     assert "Menyukai unggahan calon atau tim kampanye" in text
+
+
+#: JSON codes the letter shows in words (the code -> the Indonesian shown instead).
+CODED = {
+    "ownership_basis": {"self_registered": "Didaftarkan sendiri oleh ASN"},
+    "side_kind": {"pair": "pasangan calon"},
+    "verdict": {"clarify": "Minta klarifikasi", "confirm": "Konfirmasi"},
+    "claim": {"compromised": "Akun diretas / diambil alih"},
+    "outcome": {"claim_not_substantiated": "Klaim tidak terbukti"},
+}
+
+
+def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{path}[{i}]")]
+    return [(path, value)]
+
+
+def test_every_json_value_is_in_the_letter(exported, tmp_path: Path) -> None:
+    """Parity the other way round: no value of referral.json is missing from the letter
+    (codes appear as their Indonesian words, booleans as Ya/Tidak)."""
+    _w, _path, files = exported
+    record = json.loads(files[RECORD_NAME])
+    text = squash(pdf_text(files[LETTER_NAME], tmp_path))
+    missing = []
+    for path, value in _leaves(record):
+        key = path.rsplit(".", 1)[-1]
+        if value is None or value == "" or path == ".schema" or isinstance(value, bool):
+            continue
+        shown = CODED[key][value] if key in CODED else str(value)
+        if squash(shown) not in text:
+            missing.append((path, value))
+    assert missing == []
+    assert squash("Akun kampanye resmi (KPU) Ya") in text
+    assert squash("Terlambat Tidak") in text
