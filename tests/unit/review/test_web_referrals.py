@@ -221,3 +221,16 @@ def test_hostile_text_is_rendered_escaped(world: World) -> None:
             assert payload not in html
     listing = officer.get("/rujukan").text
     assert "<script>alert" not in listing
+
+
+def test_referred_flag_page_shows_the_status(world: World) -> None:
+    flag_id = world.flag()
+    officer = world.client()
+    made = officer.post(
+        f"/rujukan/baru/{flag_id}", data={"chronology": CHRONOLOGY, "csrf_token": csrf_of(officer)}
+    )
+    assert made.status_code == 303
+    page = world.client("reviewer").get(f"/flags/{flag_id}")
+    assert page.status_code == 200
+    assert "Diteruskan" in page.text  # the flag's status label once referred
+    assert 'name="verdict"' not in page.text  # no further decisions on a referred flag
