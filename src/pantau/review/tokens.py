@@ -28,7 +28,7 @@ from pantau.review.permissions import Permission, Principal, actor_name, require
 from pantau.review.tokens_models import ApiToken
 from pantau.store.db import utcnow
 
-TOKEN_PREFIX = "pnt_"
+TOKEN_PREFIX = "pnt_"  # noqa: S105 - the public prefix of every token, not a secret
 PREFIX_SHOWN = 8
 API_ROLES: tuple[str, ...] = ("auditor", "referral_officer")
 MAX_DAYS = 365
@@ -137,7 +137,7 @@ def list_tokens(
     )
     if not include_inactive:
         stmt = stmt.where(ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
-    return [(t, u) for t, u in session.execute(stmt).tuples()]
+    return [(t, u) for t, u in session.execute(stmt)]
 
 
 def revoke_token(

@@ -50,6 +50,9 @@ class Expect:
 
 EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/static"): Expect(PUBLIC, "/static/style.css"),
+    # The JSON API (bearer tokens, not sessions): its schema is public; its own route x caller
+    # matrix is tests/unit/review/test_api.py.
+    ("GET", "/api/v1"): Expect(PUBLIC, "/api/v1/openapi.json"),
     ("GET", "/healthz"): Expect(PUBLIC),
     ("GET", "/login"): Expect(PUBLIC),
     ("POST", "/login"): Expect(PUBLIC, form={"username": "nobody", "password": "x"}),

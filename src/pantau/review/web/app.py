@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from pantau.config import Settings, get_settings
 from pantau.errors import PermissionDenied
 from pantau.review import audit
+from pantau.review.api import API_PREFIX, create_api
 from pantau.review.web.deps import LoginRequired
 from pantau.review.web.security import CsrfRejected, SecurityHeadersMiddleware, csrf_protect
 from pantau.review.web.templating import TEMPLATES_DIR, make_environment, render
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.templates = make_environment(settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount(API_PREFIX, create_api(settings, engine=app.state.engine))  # docs/api.md
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(f"pantau.review.web.routes.{name}").router)
     _install_error_pages(app)
