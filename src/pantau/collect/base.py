@@ -230,6 +230,20 @@ class Collector(ABC):
         """Whether the captures show a well-formed but empty list (platform-specific)."""
         return False
 
+    # Operations after which the platform's page always issues another data request (a profile
+    # lookup, then the timeline it keys). Collection waits for that follow-up instead of
+    # guessing from a quiet period, which a loaded machine can stretch.
+    leading_ops: ClassVar[frozenset[str]] = frozenset()
+
+    def awaits_follow_up(self, op: str, parsed: ParseResult) -> bool:
+        """Whether a page that has just loaded ``op`` will request more data: a leading op that
+        found a public account (a private one's page stops there, as on the real sites)."""
+        return (
+            op in self.leading_ops
+            and bool(parsed.accounts)
+            and not any(account.is_private for account in parsed.accounts)
+        )
+
     def op_for(self, url: str) -> str:
         """The operation name a captured URL represents (X: the GraphQL op in the path)."""
         path = re.sub(r"^https?://[^/]+", "", url).split("?", 1)[0]

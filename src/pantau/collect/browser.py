@@ -359,9 +359,9 @@ class CapturePage:
         except PlaywrightError as exc:
             raise self._net_error(url, exc) from exc
 
-    async def _await_new(self, before: int) -> bool:
+    async def _await_new(self, before: int, wait_s: float | None = None) -> bool:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.more_wait_s
+        deadline = loop.time() + (self.more_wait_s if wait_s is None else wait_s)
         while loop.time() < deadline:
             if len(self._bodies) > before or self._pending:
                 return True
@@ -369,12 +369,28 @@ class CapturePage:
         return False
 
     async def _collect_responses(self, fetched: Fetched) -> None:
-        """Wait for the data requests in flight, then read, check and parse every body."""
+        """Wait for the data requests in flight, then read, check and parse every body.
+
+        Pages chain their requests (a profile lookup, then the timeline keyed by its id). After
+        a response the collector declares as leading (``Collector.leading_ops``) we wait for the
+        follow-up request itself, up to the page timeout, rather than trusting a quiet period.
+        """
+        assert self._collector is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout_s
+        while True:
+            await self._wait_quiet(deadline)
+            tasks, self._bodies = self._bodies, []
+            last = await self._absorb(tasks, fetched)
+            if last is None or not self._collector.awaits_follow_up(*last):
+                return
+            if not await self._await_new(0, wait_s=max(0.0, deadline - loop.time())):
+                return
+
+    async def _wait_quiet(self, deadline: float) -> None:
+        """Until no data request has been in flight for ``quiet_s``."""
+        loop = asyncio.get_running_loop()
         quiet_since = loop.time()
-        # Pages chain their requests (profile, then its timeline): wait until no data request
-        # has been in flight for ``quiet_s``, not merely until none is in flight right now.
         while self._pending or loop.time() - quiet_since < self.quiet_s:
             if self._pending:
                 quiet_since = loop.time()
@@ -386,8 +402,13 @@ class CapturePage:
                     platform=self.platform,
                     item=self.item,
                 )
-        tasks, self._bodies = self._bodies, []
+
+    async def _absorb(
+        self, tasks: list[asyncio.Task[RawCapture | CollectError]], fetched: Fetched
+    ) -> tuple[str, ParseResult] | None:
+        """Check and parse the gathered bodies; return the last one's (op, parse), if any."""
         seen = {c.sha256 for c, _ in fetched.captures}
+        last: tuple[str, ParseResult] | None = None
         for outcome in await asyncio.gather(*tasks):
             if isinstance(outcome, CollectError):
                 raise outcome
@@ -397,7 +418,10 @@ class CapturePage:
             if outcome.sha256 in seen:
                 continue
             seen.add(outcome.sha256)
-            fetched.captures.append((outcome, self._parse(outcome, fetched)))
+            parsed = self._parse(outcome, fetched)
+            fetched.captures.append((outcome, parsed))
+            last = (outcome.op, parsed)
+        return last
 
     def _parse(self, capture: RawCapture, fetched: Fetched) -> ParseResult:
         """Parse a capture; a parser's wall marker becomes the matching typed error."""

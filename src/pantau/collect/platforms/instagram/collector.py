@@ -32,6 +32,7 @@ class InstagramCollector(Collector):
         Act.LIKERS_OF_POST: Capability(True, needs_login=True),
         Act.FOLLOWING: Capability(True, needs_login=True),
     }
+    leading_ops = frozenset({"users/web_profile_info"})  # then the feed / following by user id
     example_urls = (
         "https://www.instagram.com/kpu_ri/",
         "https://www.instagram.com/p/C1a2B3c4D5e/",

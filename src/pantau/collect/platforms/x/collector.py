@@ -31,6 +31,7 @@ class XCollector(Collector):
         Act.LIKERS_OF_POST: Capability(False, note="only the author sees likers since 2024"),
         Act.FOLLOWING: Capability(True, needs_login=True),
     }
+    leading_ops = frozenset({"UserByScreenName"})  # then UserTweets / Following by user id
     example_urls = (
         "https://x.com/kpu_ri",
         "https://twitter.com/kpu_ri/status/1790000000000000001",
