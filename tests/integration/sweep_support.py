@@ -42,7 +42,9 @@ def build_model(directory: Path) -> Path:
     return out
 
 
-def collect_env(base_urls: dict[str, str]) -> dict[str, str]:
+def collect_env(
+    base_urls: dict[str, str], platforms: tuple[str, ...] = PLATFORMS
+) -> dict[str, str]:
     """Environment variables that point a ``pantau`` subprocess's collection at a replica."""
     env = {
         "PANTAU_COLLECT__PLATFORM_RATE_PER_MINUTE": "6000",
@@ -54,6 +56,7 @@ def collect_env(base_urls: dict[str, str]) -> dict[str, str]:
     }
     for p in PLATFORMS:
         env[f"PANTAU_COLLECT__BASE_URLS__{p.upper()}"] = base_urls[p]
+    for p in platforms:
         env[f"PANTAU_COLLECT__METHODS__{p.upper()}__ENABLED"] = "true"
         env[f"PANTAU_COLLECT__METHODS__{p.upper()}__LEGAL_BASIS"] = "test against the replica"
     return env

@@ -13,7 +13,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start a Celery worker that runs sweep tasks (broker: sweep.redis_url)."""
         from pantau.cli.common import handled
-        from pantau.sweep.celery_app import QUEUE, celery_app
+        from pantau.config import get_settings
+        from pantau.sweep.celery_app import celery_app
 
         with handled():
             argv = [
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
                 "--loglevel=INFO",
                 f"--concurrency={concurrency}",
                 "--pool=prefork",
-                f"--queues={QUEUE}",
+                f"--queues={get_settings().sweep.celery_queue}",
                 "--without-gossip",
                 "--without-mingle",
             ]

@@ -17,7 +17,6 @@ from celery import Celery
 from pantau.config import get_settings
 
 log = logging.getLogger(__name__)
-QUEUE = "pantau-sweep"
 TASK_NAME = "pantau.sweep.collect_task"
 
 
@@ -29,7 +28,7 @@ def celery_app() -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=QUEUE,
+        task_default_queue=settings.celery_queue,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": settings.celery_visibility_timeout_s},

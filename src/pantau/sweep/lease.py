@@ -2,11 +2,14 @@
 
 Taken with ONE conditional ``UPDATE ... WHERE free OR expired OR ours RETURNING`` (the database
 decides the race, not the callers), renewed by :meth:`Lease.heartbeat`, released on exit. A
-holder killed with ``kill -9`` stops renewing; after ``sweep.lease_ttl_s`` anyone may take it.
+holder killed with ``kill -9`` stops renewing; after ``sweep.lease_ttl_s`` anyone may take it, and
+at once a process on the same host that sees the holder's pid is gone (``pantau sweep resume``
+right after a crash).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -24,6 +27,7 @@ from pantau.store.db import session_scope, utcnow
 from pantau.sweep.models import SweepLease
 
 LEASE_NAME = "sweep"
+log = logging.getLogger(__name__)
 
 
 def new_holder() -> str:
@@ -45,6 +49,23 @@ def _ensure_row(session: Session, name: str) -> None:
         session.flush()
 
 
+def holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` names a process on THIS host that no longer exists (``kill -9``).
+
+    A holder on another host cannot be checked from here: its lease must expire."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def try_acquire(
     *,
     engine: Engine,
@@ -52,8 +73,10 @@ def try_acquire(
     ttl_s: float,
     name: str = LEASE_NAME,
     now: datetime | None = None,
+    stale_holder: str | None = None,
 ) -> bool:
-    """Take the lease if free, expired or already ours; one atomic statement decides."""
+    """Take the lease if free, expired, already ours, or held by ``stale_holder`` (a dead
+    process); one atomic statement decides, so of two takers exactly one wins."""
     now = now or utcnow()
     with session_scope(engine) as session:
         _ensure_row(session, name)
@@ -66,6 +89,7 @@ def try_acquire(
                     SweepLease.expires_at.is_(None),
                     SweepLease.expires_at < now,
                     SweepLease.holder == holder,
+                    SweepLease.holder == (stale_holder or holder),
                 ),
             )
             .values(
@@ -132,7 +156,15 @@ def hold_lease(
 ) -> Iterator[Lease]:
     """Hold the sweep lease for the block, or raise :class:`LeaseHeld` naming who has it."""
     holder = holder or new_holder()
-    if not try_acquire(engine=engine, holder=holder, ttl_s=ttl_s, name=name):
+    taken = try_acquire(engine=engine, holder=holder, ttl_s=ttl_s, name=name)
+    if not taken:
+        other = current_holder(engine=engine, name=name)
+        if other is not None and holder_is_dead(other.holder):
+            log.warning("taking over the sweep lease of dead process %s", other.holder)
+            taken = try_acquire(
+                engine=engine, holder=holder, ttl_s=ttl_s, name=name, stale_holder=other.holder
+            )
+    if not taken:
         other = current_holder(engine=engine, name=name)
         who = f"{other.holder} (sweep {other.sweep_id}, until {other.expires_at})" if other else "?"
         raise LeaseHeld(f"another sweep holds the lease: {who}")

@@ -12,6 +12,7 @@ class SweepSettings(BaseModel):
     executor: Literal["local", "celery"] = "local"
     cron: str = "0 1 * * *"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "pantau-sweep"
     retention_cron: str = "30 3 * * *"
     misfire_grace_s: int = Field(default=3600, ge=1)
     lease_ttl_s: float = Field(default=900.0, gt=0)
