@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,10 @@ from pantau.config import Settings, get_settings
 from pantau.errors import PantauError
 from pantau.store.db import engine_for, session_scope
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (cron, CI, `| less`) gets wide lines instead of values cut at 80 columns.
+_WIDTH = None if sys.stdout.isatty() else max(160, int(os.environ.get("COLUMNS") or 0))
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=_WIDTH)
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
