@@ -74,13 +74,15 @@ def shorten(text: str, limit: int = LABEL_MAX) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _ticks(top: float) -> list[float]:
-    """About five round gridline values from 0 to at least ``top``."""
+def _ticks(top: float, *, integer: bool = False) -> list[float]:
+    """About five round gridline values from 0 to at least ``top`` (whole steps for counts)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / 5
     magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 0.1
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if integer:
+        step = float(max(1, round(step)))
     values, v = [], 0.0
     while v < top + step * 0.999:
         values.append(round(v, 6))
@@ -129,7 +131,7 @@ def stacked_bars(
     if not categories or not any(totals):
         return _empty(chart)
     left, right, top, bottom = 50.0, width - 10, 48.0, height - 46
-    ticks = _ticks(max(totals))
+    ticks = _ticks(max(totals), integer=True)
     scale = (bottom - top) / ticks[-1]
     for t in ticks:
         y = bottom - t * scale

@@ -52,6 +52,7 @@ def draw_chart(pdf: FPDF, chart: Chart, *, x: float, y: float, width: float) -> 
         elif isinstance(shape, Label):
             _label(pdf, shape, x, y, k)
     pdf.set_text_color(0, 0, 0)
+    pdf.set_fill_color(255, 255, 255)  # later tables must not inherit a bar's colour
     return chart.height * k
 
 

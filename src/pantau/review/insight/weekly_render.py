@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -19,6 +20,7 @@ from pantau.review.insight.weekly import WeeklyReport
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_W, MARGIN = 210.0, 15.0
 CONTENT_W = PAGE_W - 2 * MARGIN
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(238, 242, 245))
 
 
 def _generated(report: WeeklyReport) -> str:
@@ -62,7 +64,11 @@ def _para(pdf: FPDF, text: str, size: float = 9) -> None:
 def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     pdf.set_font("DejaVu", "", 8)
     with pdf.table(
-        width=CONTENT_W, line_height=4.6, first_row_as_headings=True, text_align="LEFT"
+        width=CONTENT_W,
+        line_height=4.6,
+        first_row_as_headings=True,
+        text_align="LEFT",
+        headings_style=HEADINGS,
     ) as table:
         for cells in [header, *rows]:
             row = table.row()

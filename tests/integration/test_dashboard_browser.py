@@ -1,0 +1,121 @@
+"""Real Chromium against the review app: the dashboard's SVG charts load as images (no
+JavaScript, no CDN), hostile agency names stay inert text, and the fairness panel shows its
+warning. Screenshots (review-dashboard.png, review-fairness.png) land in ``docs/screenshots/``
+when ``PANTAU_UPDATE_SCREENSHOTS=1``, else in the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+
+from pantau.config import get_settings
+from pantau.review import users
+from pantau.review.insight.figures import CHARTS
+from pantau.store import migrate
+from pantau.store.db import make_engine, session_scope
+from tests.support.insight_world import (
+    NOW,
+    seed_flags,
+    seed_side_flags,
+    seed_sweep,
+    seed_world,
+)
+from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
+from tests.support.screens import screenshot_dir
+from tests.support.services import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def _setup(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_cheap_hasher(monkeypatch)
+    monkeypatch.setattr("pantau.review.web.routes.dashboard.utcnow", lambda: NOW)
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = Path(get_settings().collect.chromium_path)
+    if not path.is_file():
+        pytest.skip(f"Chromium not installed at {path} (run scripts/install-system-deps.sh)")
+    return str(path)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'dash.sqlite3'}"
+    migrate.upgrade(url)
+    engine: Engine = make_engine(url)
+    with session_scope(engine) as s:
+        users.add_user(
+            session=s, actor=OPERATOR, username="auditor", role="auditor", password=PASSWORD
+        )
+        world = seed_world(s)
+        seed_flags(s, world)
+        seed_sweep(s, world)
+        seed_side_flags(s, world, skewed=True)
+    port = free_port()
+    config = uvicorn.Config(app_for(engine), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+def test_dashboard_and_fairness_screenshots(
+    served: str, chromium_path: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    external: list[str] = []
+    shots = screenshot_dir(tmp_path)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(served) else external.append(r.url),
+            )
+            page.goto(served + "/login?next=%2Fdasbor")
+            page.fill("input[name=username]", "auditor")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(served + "/dasbor")
+            page.wait_for_load_state("networkidle")
+            assert page.inner_text("h1") == "Dasbor"
+            images = page.locator("img[src^='/dasbor/grafik/']")
+            assert images.count() == len(CHARTS)
+            widths = images.evaluate_all("els => els.map(e => e.naturalWidth)")
+            assert all(w > 0 for w in widths), widths  # every chart decoded as an image
+            ranking = page.inner_text("table.ranking")
+            assert "<script>alert('dinas')</script>" in ranking  # shown as text, not run
+            page.screenshot(path=str(shots / "review-dashboard.png"), full_page=True)
+
+            page.click("a[href='/dasbor/keadilan']")
+            page.wait_for_url(served + "/dasbor/keadilan")
+            warning = page.inner_text(".fairness-warning")
+            assert "paslon-2" in warning and "Peringatan" in warning
+            page.screenshot(path=str(shots / "review-fairness.png"), full_page=True)
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert external == []
+    assert (shots / "review-dashboard.png").stat().st_size > 20_000
