@@ -67,6 +67,7 @@ def build_model(
     config: TrainConfig | None = None,
     matcher: SwapMatcher | None = None,
     progress: bool = False,
+    reviews: Sequence[Example] = (),
 ) -> dict[str, Any]:
     """Train, evaluate and package a model at ``out_dir``; returns the metrics dictionary.
 
@@ -77,6 +78,10 @@ def build_model(
     matcher = matcher if matcher is not None else _swap_matcher()
     examples = corpus.load_corpus(datasets_dir=datasets_dir)
     splits = corpus.split(examples, seed=config.seed)
+    if reviews:  # reviewers' labels: training only, evaluation data unchanged (classify.reviews)
+        from pantau.classify.reviews import add_to_training
+
+        splits = add_to_training(splits, reviews)
     train = corpus.augment_with_swaps(splits.train, matcher, contests=contests_of(matcher))
     if base is None:
         use_offline = settings.classify.offline_base if offline is None else offline
@@ -167,6 +172,7 @@ def _data_summary(splits: corpus.Splits, train: Sequence[Example]) -> dict[str, 
     return {
         "n_train": len(train),
         "n_train_original": len(splits.train),
+        "n_review": sum(e.source == "review" for e in splits.train),
         "n_dev": len(splits.dev),
         "n_test": len(splits.test),
         "n_heldout": len(splits.heldout),

@@ -85,6 +85,8 @@ def render_card(info: dict[str, Any]) -> str:
         "## Training data",
         f"- examples (after swap augmentation): {data.get('n_train')}; "
         f"before augmentation {data.get('n_train_original')}",
+        f"- reviewers' labels (`pantau model export-reviews`): {data.get('n_review', 0)} "
+        "examples before augmentation",
         f"- per source: `{json.dumps(data.get('per_source', {}), sort_keys=True)}`",
         f"- per label: `{json.dumps(data.get('per_label', {}), sort_keys=True)}`",
         f"- held-out sources (never trained on): {data.get('heldout_sources')}",

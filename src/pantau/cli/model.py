@@ -74,14 +74,23 @@ def train(
     online: bool = typer.Option(False, "--online", help="Fine-tune classify.base_model instead."),
     epochs: float | None = typer.Option(None, help="Override classify.epochs."),
     max_steps: int | None = typer.Option(None, help="Stop after this many steps."),
+    with_reviews: bool = typer.Option(
+        False, "--with-reviews", help="Add reviewers' labels (pantau model export-reviews)."
+    ),
+    reviews_file: Path | None = typer.Option(
+        None, "--reviews", help="Review export to use (default: var/reviews/reviews.jsonl)."
+    ),
 ) -> None:
     """Fine-tune on the corpus, evaluate, and write the model folder with its card."""
     with handled():
         from pantau.classify.build import build_model, default_model_dir, train_config
+        from pantau.cli.model_learning import reviews_for_training
 
         s = settings()
         target = out or default_model_dir(s)
+        reviews = reviews_for_training(with_reviews, reviews_file)
         info = build_model(
+            reviews=reviews,
             out_dir=target,
             datasets_dir=_datasets(datasets),
             settings=s,
@@ -136,6 +145,15 @@ def predict(
         )
         took = time.monotonic() - started
         console.print(f"{n} rows classified into {output_path} in {took:.1f} s", highlight=False)
+
+
+def _register_learning() -> None:
+    from pantau.cli.model_learning import register
+
+    register(app)
+
+
+_register_learning()
 
 
 def _print_evaluation(info: dict[str, Any]) -> None:
