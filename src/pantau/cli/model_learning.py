@@ -31,7 +31,7 @@ def reviews_for_training(with_reviews: bool, path: Path | None) -> list[Example]
     if not path.is_file():
         raise InputRejected(f"no review export at {path}: run `pantau model export-reviews` first")
     examples = load_reviews(path)
-    console.print(f"{len(examples)} review examples from {path}", highlight=False)
+    console.print(f"{len(examples)} review examples from {path}", highlight=False, soft_wrap=True)
     return examples
 
 
@@ -55,9 +55,10 @@ def export_reviews(
         f"{len(report.examples)} examples ({labels}) from {report.flags_seen} settled flags "
         f"written to {target}",
         highlight=False,
+        soft_wrap=True,
     )
     for why, n in sorted(report.skipped.items()):
-        console.print(f"  skipped {n}: {why}", highlight=False)
+        console.print(f"  skipped {n}: {why}", highlight=False, soft_wrap=True)
 
 
 def promote(
@@ -96,9 +97,11 @@ def promote(
     _print_comparison(result.verdict)
     if not result.verdict.accepted:
         fail("promotion refused: " + "; ".join(result.verdict.reasons))
-    console.print(f"promoted {model_dir} to {result.deployed_dir}", highlight=False)
+    console.print(f"promoted {model_dir} to {result.deployed_dir}", highlight=False, soft_wrap=True)
     if result.previous_dir is not None:
-        console.print(f"previous model kept at {result.previous_dir}", highlight=False)
+        console.print(
+            f"previous model kept at {result.previous_dir}", highlight=False, soft_wrap=True
+        )
 
 
 def _print_comparison(verdict: object) -> None:
@@ -118,7 +121,7 @@ def _print_comparison(verdict: object) -> None:
     if verdict.comparisons:
         console.print(table)
     for reason in verdict.reasons:
-        console.print(reason, highlight=False)
+        console.print(reason, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
