@@ -216,3 +216,13 @@ def test_exported_reviews_train_a_tiny_model(
     assert data["per_source"]["review"] >= 4  # plus any swapped copies
     card = (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "reviewers' labels (`pantau model export-reviews`): 4 examples" in card
+
+
+def test_train_option_errors_name_the_fix(tmp_path: Path) -> None:
+    from pantau.cli.model_learning import reviews_for_training
+
+    assert reviews_for_training(False, None) == []
+    with pytest.raises(InputRejected, match="--reviews needs --with-reviews"):
+        reviews_for_training(False, tmp_path / "r.jsonl")
+    with pytest.raises(InputRejected, match="run `pantau model export-reviews` first"):
+        reviews_for_training(True, tmp_path / "missing.jsonl")
