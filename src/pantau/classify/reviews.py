@@ -8,7 +8,8 @@ text is still stored are exported; texts are normalised like the public sets (me
 
 How a settled flag becomes a label (docs/learning.md):
 
-- **confirmed** (and **referred**, which was confirmed first) by two reviewers: the model's
+- **confirmed** (and **referred**, which was confirmed first) by two reviewers (re-derived from
+  the decisions; a stored status they do not back is skipped): the model's
   suggestion when it was partisan (``support``/``oppose``); otherwise ``support`` when the flag
   came from the text itself (no watched account involved: campaign cues, hashtags, ballot
   numbers, hand signs in the ASN's own words are acts in favour of that side); a flag that came
@@ -125,6 +126,14 @@ def _dismissed(
 def _judge(
     flag: Flag, decisions: Sequence[Decision], clarifications: Sequence[Clarification]
 ) -> _Judgement:
+    from pantau.review.decisions import derive_status
+
+    # The stored status must be what the decisions make it (two different reviewers for a
+    # confirmation): a label never rests on a status the review record does not back.
+    expected = "dismissed" if flag.status == "dismissed" else "confirmed"
+    if derive_status(decisions, clarifications) != expected:
+        ids = tuple(d.id for d in decisions)
+        return _Judgement(flag, None, "status not backed by the decisions", ids)
     if flag.status == "dismissed":
         return _dismissed(flag, decisions, clarifications)
     return _confirmed(flag, decisions)

@@ -55,6 +55,7 @@ TEXTS = {
     "hacked": "Pilih paslon 1!",
     "claim": "Ayo menangkan paslon 1",
     "conflict": "Dukung 1, tolak 2",
+    "one": "Menang satu putaran!",
 }
 
 
@@ -121,6 +122,8 @@ def reviewed(engine: Engine) -> dict[str, int]:
         g = make_flag(s, person=person, account=account, spec=FlagSpec(status="confirmed"))
         g.item_id, g.suggestion_label, g.target_side = f.item_id, "oppose", "paslon-2"
         _decide(s, g, reviewers, "confirm")
+        f = flag("one", "confirmed")  # a stored status one confirmation does not back
+        _decide(s, f, reviewers[:1], "confirm")
         edge = make_flag(s, person=person, account=account, spec=FlagSpec(status="confirmed"))
         edge.item_type, edge.act_code = "edge", "LIKE"
     return ids
@@ -152,6 +155,7 @@ def test_export_maps_decisions_to_labels_and_round_trips(
         "account claim substantiated": 1,
         "confirmed flags disagree (support and oppose)": 2,
         "not a post": 1,
+        "status not backed by the decisions": 1,
     }
     with session_scope(engine) as s:
         entry = s.scalars(
