@@ -88,6 +88,7 @@ def fine_tune(
     unknown = sorted(set(labels) - set(LABELS))
     if unknown:
         raise ModelError(f"unknown labels {unknown}; the scheme is {list(LABELS)}")
+    started = time.monotonic()  # includes loading and the frozen-layer pass
     set_threads(config.threads)
     seed_everything(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -112,7 +113,6 @@ def fine_tune(
     total = config.max_steps or max(1, math.ceil(per_epoch * config.epochs))
     optimizer, scheduler = _optimizer(model, config, total)
     model.train()
-    started = time.monotonic()
     step, loss_value = 0, float("nan")
     bar = tqdm(total=total, desc="fine-tuning", unit="step", disable=not progress)
     while step < total:
