@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pantau.cli.common import console, db_session, fail, handled, settings
+from pantau.review.insight.dashboard import Period
 from pantau.review.insight.fairness import FairnessReport, deployed_model_dir, fairness_report
 from pantau.review.insight.weekly import FORMATS, write_weekly
 from pantau.review.permissions import Operator
@@ -84,17 +85,28 @@ def _fairness_table(report: FairnessReport) -> Table:
 @app.command("fairness")
 def fairness(
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    days: int | None = typer.Option(
+        None,
+        "--days",
+        min=0,
+        help="Flags first detected in the last N days (WIB); 0: all. "
+        "Default review.dashboard_days, like the web panel.",
+    ),
 ) -> None:
     """Per side: flags raised, confirmed, dismissed, precision, flag rate, warnings."""
     if fmt not in ("table", "json"):
         fail(f"--format: {fmt!r} is not one of table, json")
     s = settings()
+    window = s.review.dashboard_days if days is None else days
+    period = Period.ending(now=utcnow(), days=window, zone=s.tz) if window > 0 else None
     with handled(), db_session() as session:
         report = fairness_report(
             session=session,
             threshold=s.review.fairness_threshold,
             min_flags=s.review.fairness_min_flags,
             model_dir=deployed_model_dir(s),
+            since=period.start if period else None,
+            until=period.end if period else None,
         )
     if fmt == "json":
         typer.echo(json.dumps(report.as_dict(), indent=2, sort_keys=True, ensure_ascii=False))

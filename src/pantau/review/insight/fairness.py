@@ -97,17 +97,22 @@ class FairnessReport:
         }
 
 
-def _flag_counts(session: Session, since: datetime | None) -> dict[str, SideFigures]:
+def _flag_counts(
+    session: Session, since: datetime | None, until: datetime | None
+) -> dict[str, SideFigures]:
     stmt = select(Flag.target_side, Flag.status, Flag.suggestion_label, func.count(Flag.id))
+    # A bounded range (and no filter or grouping led by target_side) lets SQLite's planner pick
+    # the first-detected index rather than scan the side index: 0.2 s instead of 2.5 s for a
+    # 28-day window of a 10^6-flag table (bench/bench_dashboard.py).
     if since is not None:
         stmt = stmt.where(Flag.first_detected_at >= since)
-    rows = session.execute(
-        stmt.where(Flag.target_side != "").group_by(
-            Flag.target_side, Flag.status, Flag.suggestion_label
-        )
-    )
+    if until is not None:
+        stmt = stmt.where(Flag.first_detected_at < until)
+    rows = session.execute(stmt.group_by(Flag.suggestion_label, Flag.status, Flag.target_side))
     out: dict[str, SideFigures] = {}
     for side, status, suggestion, n in rows:
+        if not side:  # the rule could not name a side
+            continue
         fig = out.setdefault(side, SideFigures(side, side))
         fig.raised += n
         confirmed, dismissed = status in CONFIRMED_STATUSES, status == "dismissed"
@@ -119,10 +124,14 @@ def _flag_counts(session: Session, since: datetime | None) -> dict[str, SideFigu
     return out
 
 
-def _classified_posts(session: Session, since: datetime | None) -> Counter[str]:
+def _classified_posts(
+    session: Session, since: datetime | None, until: datetime | None
+) -> Counter[str]:
     stmt = select(Prediction.targets)
     if since is not None:
         stmt = stmt.where(Prediction.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Prediction.created_at < until)
     counts: Counter[str] = Counter()
     for (targets,) in session.execute(stmt.execution_options(yield_per=5000)):
         counts.update(set(targets or ()))
@@ -194,13 +203,14 @@ def fairness_report(
     min_flags: int,
     model_dir: Path | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
 ) -> FairnessReport:
     """Per-side figures for every side that has flags or is registered, with warnings."""
-    figures = _flag_counts(session, since)
+    figures = _flag_counts(session, since, until)
     names: Mapping[str, str] = {k: n for k, n in session.execute(select(Side.key, Side.name))}
     for key in names:
         figures.setdefault(key, SideFigures(key, key))
-    for key, n in _classified_posts(session, since).items():
+    for key, n in _classified_posts(session, since, until).items():
         if key in figures:
             figures[key].classified_posts = n
     for key, fig in figures.items():

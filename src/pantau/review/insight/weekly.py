@@ -145,6 +145,7 @@ def build_weekly(
         min_flags=review.fairness_min_flags,
         model_dir=deployed_model_dir(settings),
         since=period.start,
+        until=period.end,
     )
     return WeeklyReport(
         period=period,

@@ -32,7 +32,13 @@ def test_figures_on_both_databases(any_db_url: str) -> None:
             assert [health["x"].counts[k][-1] for k in data.SWEEP_OUTCOMES] == [1, 1, 1, 0]
             backlog = data.backlog(session=s, now=NOW, warning_days=2)
             assert [sum(v.values()) for v in backlog.buckets.values()] == [1, 1, 1, 1]
-            assert len(backlog.at_risk) == 3
+            assert len(backlog.at_risk) == 2
+            # no warning window: "at risk" folds into "safe", nothing counted twice
+            none = data.backlog(session=s, now=NOW, warning_days=0)
+            assert [sum(v.values()) for v in none.buckets.values()] == [1, 1, 0, 2]
+            one_day = data.Period.ending(now=NOW, days=1, zone=period.zone)
+            today = data.flags_over_time(session=s, period=one_day)["flags-act"]
+            assert today.counts["POST"] == [1] and today.total() == 1
             report = fairness_report(session=s, threshold=0.15, min_flags=5)
             assert [(x.side, x.raised, x.classified_posts) for x in report.sides] == [
                 ("paslon-1", 16, 40),

@@ -60,10 +60,13 @@ def chart_svg(
 def fairness_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: DashboardViewer
 ) -> Response:
+    period = _context(session, settings).period
     report = fairness_report(
         session=session,
         threshold=settings.review.fairness_threshold,
         min_flags=settings.review.fairness_min_flags,
         model_dir=deployed_model_dir(settings),
+        since=period.start,
+        until=period.end,
     )
-    return render(request, "fairness.html", {"report": report})
+    return render(request, "fairness.html", {"report": report, "period": period})
