@@ -230,3 +230,36 @@ def test_train_option_errors_name_the_fix(tmp_path: Path) -> None:
         reviews_for_training(False, tmp_path / "r.jsonl")
     with pytest.raises(InputRejected, match="run `pantau model export-reviews` first"):
         reviews_for_training(True, tmp_path / "missing.jsonl")
+
+
+def test_cli_export_then_train_with_reviews(
+    engine: Engine, reviewed: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pantau model export-reviews`` then ``pantau model train --with-reviews`` (tiny base)."""
+    from alembic import command
+    from typer.testing import CliRunner
+
+    from pantau.cli.main import app
+    from pantau.config import get_settings, reset_settings
+    from pantau.store import migrate
+
+    url = engine.url.render_as_string(hide_password=False)
+    command.stamp(migrate.alembic_config(url), "head")  # the fixture made the tables
+    monkeypatch.setenv("PANTAU_DATABASE_URL", url)
+    monkeypatch.setenv("PANTAU_CLASSIFY__BASE_MODEL", str(make_tiny_base(tmp_path / "base")))
+    monkeypatch.setenv("PANTAU_CLASSIFY__FREEZE_LAYERS", "0")
+    monkeypatch.setenv("PANTAU_CLASSIFY__THREADS", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    reset_settings()
+    runner = CliRunner()
+    result = runner.invoke(app, ["model", "export-reviews"])
+    assert result.exit_code == 0, result.output
+    assert "4 examples (neutral 1, support 2, unrelated 1)" in result.output
+    assert (get_settings().var_dir / "reviews" / "reviews.jsonl").is_file()
+    out = tmp_path / "candidate"
+    args = ["model", "train", "--online", "--out", str(out), "--max-steps", "2", "--with-reviews"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "4 review examples from" in result.output
+    info = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert info["training_data"]["n_review"] == 4
