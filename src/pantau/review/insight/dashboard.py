@@ -74,37 +74,38 @@ def _series(period: Period, keys: tuple[str, ...]) -> TimeSeries:
     return TimeSeries(days, {k: [0] * len(days) for k in keys})
 
 
-def flags_over_time(*, session: Session, period: Period) -> dict[str, TimeSeries]:
-    """``flags-act``, ``flags-platform``, ``confirmed-act``, ``confirmed-platform``: flags by the
-    WIB day they were first detected; confirmed = confirmed or referred (two reviewers)."""
-    out = {
-        "flags-act": _series(period, ACT_CODES),
-        "flags-platform": _series(period, PLATFORMS),
-        "confirmed-act": _series(period, ACT_CODES),
-        "confirmed-platform": _series(period, PLATFORMS),
-    }
+SERIES_NAMES = ("flags-act", "flags-platform", "confirmed-act", "confirmed-platform")
+
+
+def daily_counts(*, session: Session, period: Period, name: str) -> TimeSeries:
+    """One of :data:`SERIES_NAMES`: flags (or confirmed acts: confirmed or referred, i.e. two
+    reviewers) per WIB day of first detection, by act code or by platform."""
+    kind, by = name.split("-")
+    column: Any = Flag.act_code if by == "act" else Flag.platform
+    out = _series(period, ACT_CODES if by == "act" else PLATFORMS)
     days = period.days()
     # The WIB day as a CASE over the day boundaries (portable: no time-zone functions), and
     # counted in SQL: reading ~70,000 flag rows of a 28-day window into Python took seconds.
     bounds = [datetime.combine(d, datetime.min.time(), period.zone) for d in days[1:]]
     whens = [(Flag.first_detected_at < b, i) for i, b in enumerate(bounds)]
-    keys: list[Any] = [Flag.act_code, Flag.platform, Flag.status]
+    keys: list[Any] = [column]
     if whens:  # a one-day period needs no day column (and GROUP BY a constant is not portable)
         keys.insert(0, case(*whens, else_=len(days) - 1))
-    rows = session.execute(
-        select(*keys, func.count(Flag.id))
-        .where(Flag.first_detected_at >= period.start, Flag.first_detected_at < period.end)
-        .group_by(*keys)
+    stmt = select(*keys, func.count(Flag.id)).where(
+        Flag.first_detected_at >= period.start, Flag.first_detected_at < period.end
     )
-    for row in rows:
+    if kind == "confirmed":
+        stmt = stmt.where(Flag.status.in_(CONFIRMED_STATUSES))
+    for row in session.execute(stmt.group_by(*keys)):
         values: tuple[Any, ...] = tuple(row) if whens else (0, *row)
-        i, act, platform, status, n = values
-        kinds = ("flags", "confirmed") if status in CONFIRMED_STATUSES else ("flags",)
-        for kind in kinds:
-            for by, key in (("act", act), ("platform", platform)):
-                series = out[f"{kind}-{by}"].counts
-                series.setdefault(key, [0] * len(days))[int(i)] += int(n)
+        i, key, n = values
+        out.counts.setdefault(key, [0] * len(days))[int(i)] += int(n)
     return out
+
+
+def flags_over_time(*, session: Session, period: Period) -> dict[str, TimeSeries]:
+    """Every series of :data:`SERIES_NAMES` by name."""
+    return {n: daily_counts(session=session, period=period, name=n) for n in SERIES_NAMES}
 
 
 def _confirmed_by(session: Session, column: Any, period: Period | None) -> dict[str, int]:

@@ -47,7 +47,7 @@ def _day_labels(ctx: ChartContext) -> list[str]:
 
 def _series_chart(name: str) -> Callable[[ChartContext], Chart]:
     def build(ctx: ChartContext) -> Chart:
-        series = data.flags_over_time(session=ctx.session, period=ctx.period)[name]
+        series = data.daily_counts(session=ctx.session, period=ctx.period, name=name)
         return stacked_bars(SERIES_TITLES[name], _day_labels(ctx), series.counts)
 
     return build
