@@ -169,3 +169,37 @@ def test_cli_report_weekly_writes_html(cli_db: World, tmp_path: Path) -> None:
         assert name not in html
     refused = CliRunner().invoke(app, ["report", "weekly", "--role", "boss", "--out", str(out)])
     assert refused.exit_code == 1 and "unknown role" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("role", "personal"), [(None, False), ("analyst", False), ("auditor", True)]
+)
+def test_pdf_draws_names_only_for_roles_that_may_see_them(
+    session: Session, monkeypatch: pytest.MonkeyPatch, role: str | None, personal: bool
+) -> None:
+    """Every string the PDF writer draws passes through ``clean``: record them."""
+    from pantau.review.insight import pdf as pdf_module
+    from pantau.review.insight import weekly_render
+
+    drawn: list[str] = []
+    original = pdf_module.clean
+
+    def recording(text: str) -> str:
+        drawn.append(text)
+        return original(text)
+
+    monkeypatch.setattr(weekly_render, "clean", recording)
+    monkeypatch.setattr(pdf_module, "clean", recording)
+    world = _seed(session)
+    report = build_weekly(session=session, settings=get_settings(), now=NOW, role=role)
+    data = weekly_render.render_pdf(report)
+    assert data.startswith(b"%PDF-")
+    assert any(t.startswith("Instansi: perbuatan terkonfirmasi") for t in drawn)  # a chart
+    assert HOSTILE_AGENCY in drawn  # ranking table cell, drawn as text
+    named = [t for t in drawn if t in (*PERSON_NAMES, *world.nips)]
+    if personal:
+        assert sorted(named) == sorted(
+            [PERSON_NAMES[1], PERSON_NAMES[5], world.nips[1], world.nips[5]]
+        )
+    else:
+        assert named == []
