@@ -8,6 +8,7 @@ reports everything unchanged.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,26 @@ def run_demo(directory: Path = DEMO_DIR) -> None:
         summary = registry_summary(session=session)
     for table in summary_tables(summary):
         console.print(table)
+    if os.environ.get("PANTAU_DEMO_SWEEP", "1").strip().lower() not in ("0", "false", "no"):
+        run_demo_main_job()
+
+
+def run_demo_main_job() -> None:
+    """Sweep the demo roster on the in-process replica, create demo logins, serve the app.
+
+    ``PANTAU_DEMO_SWEEP=0`` stops the demo after the registry; ``PANTAU_DEMO_SERVE=0`` after
+    the sweep."""
+    from pantau.cli.common import console, settings
+    from pantau.cli.sweep import print_summary
+    from pantau.sweep import demo
+
+    current = settings()
+    print_summary(demo.demo_sweep(current))
+    users = demo.ensure_demo_users(current)
+    logins = ", ".join(f"{name} ({role})" for name, role in users)
+    console.print(Text(f"demo logins: {logins}; password: {demo.DEMO_PASSWORD}"))
+    if demo.serve_requested():
+        demo.serve_review_app(current, say=lambda line: console.print(Text(line)))
 
 
 def register(app: typer.Typer) -> None:

@@ -100,7 +100,8 @@ def test_untrusted_text_is_printed_literally(loaded: Engine) -> None:
     assert "[bold red]Budi[/] <script>x</script>" in show.output
 
 
-def test_demo_is_idempotent(isolated_settings: object) -> None:
+def test_demo_is_idempotent(isolated_settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_DEMO_SWEEP", "0")  # the registry part (the sweep: tests/e2e)
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
     rows = _demo_rows()
