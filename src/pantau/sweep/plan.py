@@ -121,7 +121,8 @@ def plan_sweep(
     for phase in ("classify", "detect"):
         session.add(SweepTask(sweep_id=sweep.id, phase=phase, subject=phase))
     per_platform = Counter(a.platform for a in accounts)
-    following = Counter(a.platform for a in accounts if _following_visible(settings, a.platform))
+    visible = {p: _following_visible(settings, p) for p in {a.platform for a in accounts}}
+    following = Counter(a.platform for a in accounts if visible[a.platform])
     plan: dict[str, Any] = {
         "accounts_due": dict(sorted(per_platform.items())),
         "watched_accounts": dict(sorted(Counter(w.platform for w in watched).items())),
