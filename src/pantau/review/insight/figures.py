@@ -73,7 +73,8 @@ def _regions(ctx: ChartContext) -> Chart:
 
 def _sweep_chart(platform: str) -> Callable[[ChartContext], Chart]:
     def build(ctx: ChartContext) -> Chart:
-        series = data.sweep_health(session=ctx.session, period=ctx.period)[platform]
+        health = data.sweep_health(session=ctx.session, period=ctx.period, platform=platform)
+        series = health[platform]
         named = {OUTCOME_LABELS[k]: v for k, v in series.counts.items()}
         title = f"Kesehatan penyapuan {platform}: akun per malam"
         return stacked_bars(title, _day_labels(ctx), named)

@@ -66,6 +66,9 @@ def test_sweep_health_counts_each_account_once_per_night(session: Session) -> No
     ig = {k: v[last] for k, v in health["instagram"].counts.items()}
     assert ig == {"collected": 1, "failed": 0, "blocked": 0, "unobservable": 1}
     assert health["tiktok"].total() == 0
+    only_x = data.sweep_health(session=session, period=_period(7), platform="x")
+    assert only_x["x"].counts == health["x"].counts
+    assert only_x["instagram"].total() == 0  # not read
 
 
 def test_backlog_buckets_and_deadlines_at_risk(session: Session) -> None:
