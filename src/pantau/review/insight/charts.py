@@ -68,9 +68,20 @@ class Chart:
     empty: bool = False
 
 
+def _drawable(c: str) -> bool:
+    """Characters XML 1.0 allows and that draw (no controls, surrogates, U+FFFE/U+FFFF)."""
+    n = ord(c)
+    return not (n < 32 or 0x7F <= n < 0xA0 or 0xD800 <= n < 0xE000 or n in (0xFFFE, 0xFFFF))
+
+
+def flatten(text: str) -> str:
+    """``text`` on one line with only characters an SVG document may hold."""
+    return "".join(c if _drawable(c) else " " for c in text)
+
+
 def shorten(text: str, limit: int = LABEL_MAX) -> str:
-    """One line of at most ``limit`` characters (control characters become spaces)."""
-    flat = "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text)
+    """One line of at most ``limit`` characters (see :func:`flatten`)."""
+    flat = flatten(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -199,7 +210,7 @@ def to_svg(chart: Chart) -> str:
             font_family=FONT,
         )
         + ">",
-        f"<title>{escape(chart.title)}</title>",
+        f"<title>{escape(flatten(chart.title))}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]
     for shape in chart.shapes:

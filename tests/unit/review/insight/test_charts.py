@@ -57,3 +57,11 @@ def test_hostile_labels_are_escaped_text() -> None:
 def test_long_labels_are_shortened() -> None:
     svg = to_svg(horizontal_bars("t", [("x" * 200, 1.0, "1")]))
     assert max(len(t) for t in _texts(svg)) <= 90
+
+
+def test_characters_xml_forbids_never_reach_the_document() -> None:
+    hostile = "a\x00b\ud800c\ufffed\x1be"
+    svg = to_svg(horizontal_bars(hostile, [(hostile, 1.0, hostile)]))
+    texts = _texts(svg)
+    assert "a b c d e" in texts
+    assert ET.fromstring(svg).find(f"{SVG}title").text == "a b c d e"  # type: ignore[union-attr]  # noqa: S314
