@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from pantau.collect.base import Act, collector_for
@@ -22,6 +22,8 @@ from pantau.config import Settings
 from pantau.registry.models import Account, WatchedAccount
 from pantau.sweep.models import Sweep, SweepTask
 
+TASK_CHUNK = 10_000
+
 
 def enabled_platforms(settings: Settings) -> list[str]:
     return sorted(p for p, m in settings.collect.methods.items() if m.enabled)
@@ -29,10 +31,11 @@ def enabled_platforms(settings: Settings) -> list[str]:
 
 def due_accounts(
     *, session: Session, settings: Settings, now: datetime, everything: bool = False
-) -> list[Account]:
-    """Active registered accounts on enabled platforms not collected successfully lately."""
+) -> list[tuple[int, str]]:
+    """(id, platform) of active registered accounts on enabled platforms not collected
+    successfully lately (plain rows: a national roster has millions)."""
     query = (
-        select(Account)
+        select(Account.id, Account.platform)
         .where(Account.active.is_(True), Account.platform.in_(enabled_platforms(settings)))
         .order_by(Account.platform, Account.id)
     )
@@ -48,7 +51,7 @@ def due_accounts(
             .distinct()
         )
         query = query.where(Account.id.not_in(recent))
-    return list(session.scalars(query))
+    return [(int(i), str(p)) for i, p in session.execute(query)]
 
 
 def watched_accounts(*, session: Session, settings: Settings) -> list[WatchedAccount]:
@@ -108,21 +111,25 @@ def plan_sweep(
         )
         for w in watched
     )
-    session.add_all(
-        SweepTask(
-            sweep_id=sweep.id,
-            phase="collect",
-            subject=f"account:{a.id}",
-            platform=a.platform,
-            account_id=a.id,
+    for start in range(0, len(accounts), TASK_CHUNK):
+        session.execute(
+            insert(SweepTask),
+            [
+                {
+                    "sweep_id": sweep.id,
+                    "phase": "collect",
+                    "subject": f"account:{account_id}",
+                    "platform": platform,
+                    "account_id": account_id,
+                }
+                for account_id, platform in accounts[start : start + TASK_CHUNK]
+            ],
         )
-        for a in accounts
-    )
     for phase in ("classify", "detect"):
         session.add(SweepTask(sweep_id=sweep.id, phase=phase, subject=phase))
-    per_platform = Counter(a.platform for a in accounts)
-    visible = {p: _following_visible(settings, p) for p in {a.platform for a in accounts}}
-    following = Counter(a.platform for a in accounts if visible[a.platform])
+    per_platform = Counter(platform for _id, platform in accounts)
+    visible = {p: _following_visible(settings, p) for p in per_platform}
+    following = Counter({p: n for p, n in per_platform.items() if visible[p]})
     plan: dict[str, Any] = {
         "accounts_due": dict(sorted(per_platform.items())),
         "watched_accounts": dict(sorted(Counter(w.platform for w in watched).items())),
