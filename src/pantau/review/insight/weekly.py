@@ -75,7 +75,7 @@ class WeeklyReport:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return ROLE_LABELS.get(self.role, "Penyelia (tanpa akses data pribadi)")
 
 
 def may_see_personal(role: str) -> bool:
