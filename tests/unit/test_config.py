@@ -57,9 +57,7 @@ def test_development_mode_has_a_dev_secret() -> None:
 
 
 @pytest.mark.parametrize("mode", ["production", "test"])
-def test_no_default_secret_outside_development(
-    mode: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_default_secret_outside_development(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PANTAU_MODE", mode)
     with pytest.raises(ConfigError, match="PANTAU_SECRET_KEY"):
         get_settings()
