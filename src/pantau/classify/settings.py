@@ -15,6 +15,6 @@ class ClassifySettings(BaseModel):
     vocab_size: int = Field(default=30_000, ge=1_000)
     epochs: float = Field(default=2.0, gt=0)
     train_batch_size: int = Field(default=16, ge=1)
-    learning_rate: float = Field(default=5e-5, gt=0)
+    learning_rate: float = Field(default=2e-4, gt=0)
     seed: int = 13
     freeze_layers: int = Field(default=11, ge=0)
