@@ -7,15 +7,12 @@ witnesses, the claim and the checks. No screenshots here (the integration tests 
 from __future__ import annotations
 
 import json
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from pantau.collect.evidence import EvidenceStore
@@ -24,9 +21,9 @@ from pantau.detect.models import Flag
 from pantau.review.referral_package import check_manifest
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
+from tests.support.browser import serve_app
 from tests.support.referral_world import make_people, new_flag
 from tests.support.review_app import PASSWORD, app_for, use_cheap_hasher
-from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,19 +57,8 @@ def world(tmp_path: Path) -> Iterator[tuple[Engine, int]]:
 
 @pytest.fixture
 def served(world: tuple[Engine, int]) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(app_for(world[0]), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app_for(world[0])) as base:
+        yield base
 
 
 def _as(page: Any, base: str, username: str, target: str) -> None:

@@ -6,20 +6,17 @@ when ``PANTAU_UPDATE_SCREENSHOTS=1``, else in the test's temporary directory.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
-from pantau.config import get_settings
 from pantau.review import users
 from pantau.review.insight.figures import CHARTS
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
+from tests.support.browser import require_chromium, serve_app
 from tests.support.insight_world import (
     NOW,
     seed_flags,
@@ -29,7 +26,6 @@ from tests.support.insight_world import (
 )
 from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
 from tests.support.screens import screenshot_dir
-from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,10 +38,8 @@ def _setup(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def chromium_path() -> str:
-    path = Path(get_settings().collect.chromium_path)
-    if not path.is_file():
-        pytest.skip(f"Chromium not installed at {path} (run scripts/install-system-deps.sh)")
-    return str(path)
+    path = require_chromium()
+    return path
 
 
 @pytest.fixture
@@ -61,19 +55,8 @@ def served(tmp_path: Path) -> Iterator[str]:
         seed_flags(s, world)
         seed_sweep(s, world)
         seed_side_flags(s, world, skewed=True)
-    port = free_port()
-    config = uvicorn.Config(app_for(engine), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app_for(engine)) as base:
+        yield base
     engine.dispose()
 
 

@@ -13,29 +13,25 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from pantau.collect.evidence import EvidenceStore
-from pantau.config import get_settings
 from pantau.detect.models import Flag, FlagEvidence
 from pantau.review import users
 from pantau.review.referral_package import check_manifest
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
+from tests.support.browser import require_chromium, serve_app
 from tests.support.referral_world import confirm, ensure_side, make_people
 from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
 from tests.support.review_flags import FlagSpec, make_agency, make_asn, make_flag
 from tests.support.screens import screenshot_dir
-from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,12 +59,10 @@ def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def chromium_path() -> str:
-    path = Path(get_settings().collect.chromium_path)
-    if not path.is_file():
-        pytest.skip(f"Chromium not installed at {path} (run scripts/install-system-deps.sh)")
+    path = require_chromium()
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    return str(path)
+    return path
 
 
 def _card_png(chromium: str) -> bytes:
@@ -156,19 +150,8 @@ def seeded(tmp_path: Path, chromium_path: str) -> Iterator[tuple[Engine, int]]:
 
 @pytest.fixture
 def served(seeded: tuple[Engine, int]) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(app_for(seeded[0]), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app_for(seeded[0])) as base:
+        yield base
 
 
 def test_officer_refers_exports_and_downloads(

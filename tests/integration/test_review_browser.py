@@ -7,22 +7,19 @@ Screenshots (review-home.png, review-audit-xss.png) land in ``docs/screenshots/`
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
-from pantau.config import PROJECT_ROOT, get_settings
+from pantau.config import PROJECT_ROOT
 from pantau.review import audit, users
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
+from tests.support.browser import require_chromium, serve_app
 from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
 from tests.support.screens import screenshot_dir
-from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,10 +37,8 @@ def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def chromium_path() -> str:
-    path = Path(get_settings().collect.chromium_path)
-    if not path.is_file():
-        pytest.skip(f"Chromium not installed at {path} (run scripts/install-system-deps.sh)")
-    return str(path)
+    path = require_chromium()
+    return path
 
 
 @pytest.fixture
@@ -83,19 +78,8 @@ def seeded(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def served(seeded: Engine) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(app_for(seeded), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app_for(seeded)) as base:
+        yield base
 
 
 def test_login_screenshot_and_inert_hostile_text(

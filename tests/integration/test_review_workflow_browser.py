@@ -8,15 +8,12 @@ Screenshots (review-queue.png, review-flag.png, review-flag-confirmed.png) land 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from pantau.collect.evidence import EvidenceStore
@@ -26,10 +23,10 @@ from pantau.registry.models import Side
 from pantau.review import users
 from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
+from tests.support.browser import require_chromium, serve_app
 from tests.support.review_app import OPERATOR, PASSWORD, app_for, use_cheap_hasher
 from tests.support.review_flags import FlagSpec, make_agency, make_asn, make_flag
 from tests.support.screens import screenshot_dir
-from tests.support.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,10 +56,8 @@ def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def chromium_path() -> str:
-    path = Path(get_settings().collect.chromium_path)
-    if not path.is_file():
-        pytest.skip(f"Chromium not installed at {path} (run scripts/install-system-deps.sh)")
-    return str(path)
+    path = require_chromium()
+    return path
 
 
 def _post_card_png(chromium: str) -> bytes:
@@ -140,19 +135,8 @@ def seeded(tmp_path: Path, chromium_path: str) -> Iterator[tuple[Engine, int, li
 
 @pytest.fixture
 def served(seeded: tuple[Engine, int, list[int]]) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(app_for(seeded[0]), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app_for(seeded[0])) as base:
+        yield base
 
 
 def _login(page: Any, base: str, username: str, target: str) -> None:
