@@ -161,9 +161,21 @@ def default_side_matcher() -> SideMatcher:
     return matcher
 
 
-@lru_cache(maxsize=4)
 def load_classifier(model_dir: Path, quantize: bool | None = None) -> Classifier:
-    """A process-wide loaded classifier per (folder, quantisation), so repeated calls are cheap."""
+    """A process-wide loaded classifier per (folder, its current weights, quantisation).
+
+    The key includes the model's version and the weights file's modification time, so a model
+    promoted or rebuilt in place is loaded afresh by long-running processes (scheduler, workers).
+    """
+    weights = model_dir / "model.safetensors"
+    stamp = weights.stat().st_mtime_ns if weights.is_file() else 0
+    return _load_classifier(model_dir, model_version(model_dir), stamp, quantize)
+
+
+@lru_cache(maxsize=4)
+def _load_classifier(
+    model_dir: Path, _version: str, _stamp: int, quantize: bool | None
+) -> Classifier:
     from pantau.config import get_settings
 
     settings = get_settings().classify

@@ -72,3 +72,19 @@ def test_predict_file_round_trip(tmp_path: Path, model_dir: Path) -> None:
     assert n == 2 and [x["id"] for x in lines] == ["p1", "p2"]
     assert lines[0]["targets"] == ["ganjar-mahfud"]
     assert all(abs(sum(x["probs"].values()) - 1) < 1e-4 for x in lines)
+
+
+def test_a_model_replaced_in_place_is_loaded_afresh(tmp_path: Path, model_dir: Path) -> None:
+    import os
+    import shutil
+
+    from pantau.classify.predict import load_classifier
+
+    folder = tmp_path / "deployed"
+    shutil.copytree(model_dir, folder)
+    first = load_classifier(folder)
+    assert load_classifier(folder) is first  # cached while the weights are unchanged
+    weights = folder / "model.safetensors"
+    stat = weights.stat()
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_classifier(folder) is not first  # promoted/rebuilt in place: reloaded
