@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pantau.collect.platforms.facebook.parse import is_login_wall
+from pantau.collect.parse import parse_capture
+from pantau.collect.platforms.facebook.parse import OP_COMMENTS, OP_REACTORS, is_login_wall
 from pantau.collect.records import WALL_LOGIN
+from pantau.collect.replica import render_facebook as render_fb
+from pantau.collect.replica.scenario import Account, Like, Post, Scenario
+from pantau.errors import ParseError
 from tests.unit.collect.parse_support import OWN_FIXTURES, own, real
 
 
@@ -83,3 +89,147 @@ def test_real_meedan_page(shared_dir: Path) -> None:
 def test_real_login_walls(shared_dir: Path, name: str) -> None:
     result = real(shared_dir, "facebook", name)
     assert result.is_empty and result.wall == WALL_LOGIN
+
+
+# -- comments and reactors (replica-rendered CommentsList / CometUFIReactionsDialog bodies) -----
+
+_T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+_POST = "1000000000000001"
+
+
+def _feedback_scenario() -> Scenario:
+    accounts = [
+        Account("facebook", "tim.kampanye", "100090000000010", "Tim Kampanye"),
+        Account("facebook", "budi.asn", "100090000000011", "Budi Santoso"),
+        Account("facebook", "sari.asn", "100090000000012", "Sari <b>Dewi</b>"),
+    ]
+    posts = [
+        Post("facebook", _POST, "tim.kampanye", _T0, "Ayo pilih paslon satu"),
+        Post(
+            "facebook",
+            "1000000000000101",
+            "budi.asn",
+            _T0 + timedelta(minutes=5),
+            "Setuju #PilihSatu @tim.kampanye",
+            kind="reply",
+            reply_to=_POST,
+        ),
+        Post(
+            "facebook",
+            "1000000000000102",
+            "sari.asn",
+            _T0 + timedelta(minutes=9),
+            "Mantap",
+            kind="reply",
+            reply_to=_POST,
+        ),
+    ]
+    likes = [Like("facebook", "budi.asn", _POST), Like("facebook", "sari.asn", _POST)]
+    likes.append(Like("facebook", "sari.asn", "1000000000000101"))
+    return Scenario(accounts=accounts, posts=posts, likes=likes)
+
+
+def _body(obj: dict[str, Any]) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+_FEEDBACK = render_fb.b64(f"feedback:{_POST}")
+
+
+@pytest.mark.parametrize("op", [OP_COMMENTS, ""])
+def test_comments_become_comment_posts_and_edges(op: str) -> None:
+    body = _body(render_fb.comments(_feedback_scenario(), _FEEDBACK, cursor=None, count=10))
+    result = parse_capture("facebook", body, url="https://www.facebook.com/api/graphql/", op=op)
+    assert result.op == OP_COMMENTS
+    by_id = {p.post_id: p for p in result.posts}
+    assert sorted(by_id) == ["1000000000000101", "1000000000000102"]
+    budi = by_id["1000000000000101"]
+    assert (budi.kind, budi.author_id, budi.author_handle) == (
+        "comment",
+        "100090000000011",
+        "budi.asn",
+    )
+    assert (budi.parent_post_id, budi.root_post_id) == (_POST, _POST)
+    assert budi.text == "Setuju #PilihSatu @tim.kampanye"
+    assert (budi.hashtags, budi.mentions) == (("PilihSatu",), ("tim.kampanye",))
+    assert budi.created_at == _T0 + timedelta(minutes=5)
+    assert budi.url.endswith("?comment_id=1000000000000101")
+    assert by_id["1000000000000102"].text == "Mantap"
+    assert {
+        (e.actor_id, e.verb, e.target_type, e.target_id, e.event_time) for e in result.edges
+    } == {
+        ("100090000000011", "comment", "post", _POST, _T0 + timedelta(minutes=5)),
+        ("100090000000012", "comment", "post", _POST, _T0 + timedelta(minutes=9)),
+    }
+    names = {a.account_id: (a.handle, a.display_name) for a in result.accounts}
+    assert names == {
+        "100090000000011": ("budi.asn", "Budi Santoso"),
+        "100090000000012": ("sari.asn", "Sari <b>Dewi</b>"),
+    }
+    likes = {m.post_id: m.likes for m in result.metrics}
+    assert likes == {"1000000000000101": 1, "1000000000000102": 0}
+    assert result.cursors == {}
+
+
+def test_comment_pages_carry_the_next_cursor() -> None:
+    scn = _feedback_scenario()
+    first_page = parse_capture(
+        "facebook", _body(render_fb.comments(scn, _FEEDBACK, cursor=None, count=1))
+    )
+    assert [p.post_id for p in first_page.posts] == ["1000000000000101"]
+    cursor = first_page.cursors["next"]
+    second = parse_capture(
+        "facebook", _body(render_fb.comments(scn, _FEEDBACK, cursor=cursor, count=1))
+    )
+    assert [p.post_id for p in second.posts] == ["1000000000000102"]
+    assert second.cursors == {}
+
+
+@pytest.mark.parametrize("op", [OP_REACTORS, ""])
+def test_reactors_become_like_edges(op: str) -> None:
+    body = _body(render_fb.reactors(_feedback_scenario(), _FEEDBACK, cursor=None, count=10))
+    result = parse_capture("facebook", body, op=op)
+    assert result.op == OP_REACTORS
+    assert result.posts == []
+    assert [
+        (e.actor_id, e.verb, e.target_type, e.target_id, e.source_list) for e in result.edges
+    ] == [
+        ("100090000000011", "like", "post", _POST, "reactors(post)"),
+        ("100090000000012", "like", "post", _POST, "reactors(post)"),
+    ]
+    accounts = {a.account_id: a for a in result.accounts}
+    assert accounts["100090000000012"].url == "https://www.facebook.com/sari.asn"
+    assert accounts["100090000000012"].avatar_url.endswith("/100090000000012_n.jpg")
+
+
+def test_feedback_id_not_decodable_falls_back_to_subject() -> None:
+    doc = render_fb.reactors(_feedback_scenario(), _FEEDBACK, cursor=None, count=10)
+    doc["data"]["node"]["id"] = "opaque"
+    result = parse_capture("facebook", _body(doc), op=OP_REACTORS, subject_id="77")
+    assert {e.target_id for e in result.edges} == {"77"}
+    with pytest.raises(ParseError, match=r"feedback\.id"):
+        parse_capture("facebook", _body(doc), op=OP_REACTORS)
+
+
+def test_only_ids_may_fail() -> None:
+    doc = render_fb.comments(_feedback_scenario(), _FEEDBACK, cursor=None, count=10)
+    edges = doc["data"]["node"]["comment_rendering_instance_for_feed_location"]["comments"]["edges"]
+    # Lenient: no author, body or time still gives the comment (id from the base64 node id).
+    del edges[0]["node"]["legacy_fbid"], edges[0]["node"]["author"], edges[0]["node"]["body"]
+    del edges[0]["node"]["created_time"]
+    result = parse_capture("facebook", _body(doc))
+    bare = next(p for p in result.posts if p.post_id == "1000000000000101")
+    assert (bare.author_id, bare.text, bare.created_at) == ("", "", None)
+    assert {e.actor_id for e in result.edges} == {"100090000000012"}
+    edges[1]["node"]["legacy_fbid"] = None
+    edges[1]["node"]["id"] = None
+    with pytest.raises(ParseError, match="legacy_fbid"):
+        parse_capture("facebook", _body(doc))
+
+
+def test_missing_feedback_node_is_empty() -> None:
+    doc = render_fb.reactors(
+        _feedback_scenario(), render_fb.b64("feedback:404"), cursor=None, count=5
+    )
+    result = parse_capture("facebook", _body(doc), op=OP_REACTORS)
+    assert (result.posts, result.edges, result.accounts) == ([], [], [])
