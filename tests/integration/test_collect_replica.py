@@ -160,21 +160,10 @@ def expected_statuses() -> dict[tuple[str, str, str], tuple[str, str]]:
     return out
 
 
-# Payloads the platform parsers do not read yet (pantau.collect.platforms.*.parse): Facebook's
-# comments and reactors dialogs. The collector captures them (evidence) all the same.
-UNPARSED = {("facebook", "comment"), ("facebook", "like")}
-
-
 def scenario_posts(rep: Replica, authors: tuple[str, ...]) -> dict[str, set[str]]:
     scn = rep.scenario_ref()
     return {
-        p: {
-            post.id
-            for post in scn.posts
-            if post.platform == p
-            and post.author in authors
-            and not (post.reply_to and (p, "comment") in UNPARSED)
-        }
+        p: {post.id for post in scn.posts if post.platform == p and post.author in authors}
         for p in PLATFORMS
     }
 
@@ -239,9 +228,7 @@ def test_collect_scenario_then_only_new_posts(
         )
         # likers are visible only on Instagram and Facebook (logged in); never on X or TikTok
         assert likes == {
-            (p, ids[(p, "asnagus")], campaign_post_id(p))
-            for p in ("instagram", "facebook")
-            if (p, "like") not in UNPARSED
+            (p, ids[(p, "asnagus")], campaign_post_id(p)) for p in ("instagram", "facebook")
         }
         reposts = set(
             session.execute(
