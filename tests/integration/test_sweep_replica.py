@@ -28,9 +28,11 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 # What the scenario's ASN accounts did that the rules flag (collect_scenario's design): asnsiti
 # follows the campaign account, asnrina comments on its post, asnagus likes it, asnjoko reposts
-# it (X). Facebook hides following lists; its comment and reactor dialogs are not parsed yet,
-# and X and TikTok hide likers.
+# it (X). Facebook hides following lists (its comments and likes come from the logged-in post
+# page's comment and reactor lists), and X and TikTok hide likers.
 EXPECTED_FLAGS = [
+    ("facebook", "COMMENT", "post", "asnrina"),
+    ("facebook", "LIKE", "edge", "asnagus"),
     ("instagram", "COMMENT", "post", "asnrina"),
     ("instagram", "FOLLOW", "edge", "asnsiti"),
     ("instagram", "LIKE", "edge", "asnagus"),
@@ -94,8 +96,8 @@ def test_sweep_of_the_replica_end_to_end(db: Engine, replica: Replica, model_dir
     assert summary["new_observations"] == posts_total + len(edges)
     assert edges == sorted(
         [(p, "follow") for p in ("instagram", "tiktok", "x")]
-        + [("instagram", "like")]
-        + [(p, "comment") for p in ("instagram", "tiktok", "x")]
+        + [(p, "like") for p in ("facebook", "instagram")]
+        + [(p, "comment") for p in ("facebook", "instagram", "tiktok", "x")]
         + [("x", "repost")]
     )
     assert flags_of(db) == EXPECTED_FLAGS
