@@ -175,6 +175,12 @@ def test_sweep_killed_at_each_phase_resumes_to_the_uninterrupted_result(
     assert died[2] in ("running/detect", "running/summary")
     resumed = pantau(env, "sweep", "resume")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    # not on a terminal: structured JSON log lines, one per phase event
+    lines = [json.loads(x) for x in resumed.stderr.splitlines() if x.startswith("{")]
+    assert {"sweep phase summary finished", "sweep 1 resumed"} <= {x["message"] for x in lines}
+    assert all(
+        x["level"] in ("info", "warning") for x in lines if x["logger"].startswith("pantau.sweep")
+    )
     assert snapshot(engine) == uninterrupted
     with Session(engine) as session:
         sweep = session.scalars(select(Sweep)).one()

@@ -69,3 +69,26 @@ def test_retention_dry_run_and_scheduler_jobs(db_url: str) -> None:
     jobs = runner.invoke(app, ["scheduler", "jobs"])
     assert jobs.exit_code == 0, jobs.output
     assert "pantau-nightly-sweep" in jobs.output and "pantau-retention" in jobs.output
+
+
+def test_rich_progress_per_phase_and_platform() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from pantau.cli.sweep import RichReporter
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    with Progress(console=console, auto_refresh=False) as progress:
+        reporter = RichReporter(progress)
+        reporter.phase_started("collect", {"x": 4, "instagram": 2}, {"x": 1})
+        reporter.advanced("collect", {"x": 2, "instagram": 1})
+        tasks = {t.description.split()[-1]: (t.completed, t.total) for t in progress.tasks}
+        assert tasks == {"instagram": (1, 2), "x": (3, 4)}
+        reporter.phase_finished("collect")
+        reporter.phase_started("classify", {}, {})
+        assert [(t.completed, t.total) for t in progress.tasks][:2] == [(2, 2), (4, 4)]
+        progress.refresh()
+    assert "collect   x" in out.getvalue() and "classify  all" in out.getvalue()
