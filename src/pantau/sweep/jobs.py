@@ -10,6 +10,7 @@ import logging
 
 from pantau.collect.evidence import EvidenceStore
 from pantau.config import get_settings
+from pantau.errors import LeaseHeld
 from pantau.store.db import engine_for, session_scope
 from pantau.sweep.retention import RetentionReport, apply_retention, remove_files
 from pantau.sweep.service import nightly_sweep
@@ -21,8 +22,13 @@ RETENTION = "pantau.sweep.jobs:retention_job"
 
 
 def nightly_sweep_job() -> None:
-    """The nightly sweep: resume an unfinished one, else plan and run a new one."""
-    nightly_sweep()
+    """The nightly sweep: resume an unfinished one, else plan and run a new one.
+
+    With two schedulers both fire; the one that does not get the lease logs it and returns."""
+    try:
+        nightly_sweep()
+    except LeaseHeld as exc:
+        log.info("nightly sweep not started here: %s", exc)
 
 
 def run_retention(*, dry_run: bool = False, actor: str = "system:retention") -> RetentionReport:

@@ -92,3 +92,19 @@ def test_rich_progress_per_phase_and_platform() -> None:
         assert [(t.completed, t.total) for t in progress.tasks][:2] == [(2, 2), (4, 4)]
         progress.refresh()
     assert "collect   x" in out.getvalue() and "classify  all" in out.getvalue()
+
+
+def test_scheduled_sweep_steps_aside_while_another_holds_the_lease(db_url: str) -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from pantau.sweep.jobs import nightly_sweep_job
+    from pantau.sweep.lease import try_acquire
+    from pantau.sweep.models import Sweep
+
+    engine = make_engine(db_url)
+    assert try_acquire(engine=engine, holder="other-host:1:abc", ttl_s=600)
+    nightly_sweep_job()  # the other scheduler's sweep runs: this one logs and returns
+    with Session(engine) as session:
+        assert session.scalar(select(func.count(Sweep.id))) == 0
+    engine.dispose()
