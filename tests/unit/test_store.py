@@ -60,3 +60,24 @@ def test_utc_datetime_refuses_naive_times(tmp_path) -> None:
     meta.create_all(engine)
     with pytest.raises(Exception, match="naive datetime"), engine.begin() as conn:
         conn.execute(t.insert().values(id=1, at=datetime(2024, 2, 14, 8, 0)))
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping")
+def test_autogenerate_leaves_the_scheduler_job_table_alone(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from pantau.store.migrations_filter import include_object
+
+    url = f"sqlite:///{tmp_path / 'sched.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY)"))
+    with engine.connect() as conn:
+        opts = {"include_object": include_object}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), load_all_models())
+        unfiltered = compare_metadata(MigrationContext.configure(conn), load_all_models())
+    engine.dispose()
+    assert not [d for d in diff if d[0] == "remove_table"]
+    assert [d[1].name for d in unfiltered if d[0] == "remove_table"] == ["apscheduler_jobs"]

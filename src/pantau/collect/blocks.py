@@ -84,20 +84,38 @@ def check_page(*, platform: str, item: str, url: str, html: str, has_data: bool)
 
 
 def check_json(*, platform: str, item: str, url: str, body: bytes) -> object:
-    """Decode a JSON body or raise: empty/cut-off bodies, error bodies that mean a block."""
+    """Decode a JSON body or raise: empty/cut-off bodies, error bodies that mean a block.
+
+    Facebook's ``/api/graphql/`` streams several JSON objects, one per line (the page, then its
+    ``page_info`` and deferred parts): such a body decodes to the list of its objects.
+    """
     if not body.strip():
         raise TruncatedResponseError(f"empty body from {url}", platform=platform, item=item)
     try:
         data: object = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise TruncatedResponseError(
-            f"malformed or truncated JSON from {url} ({len(body)} bytes): {exc}",
-            platform=platform,
-            item=item,
-        ) from exc
-    if isinstance(data, dict):
-        _check_error_body(platform=platform, item=item, url=url, data=data)
+        data = _json_lines(body)
+        if data is None:
+            raise TruncatedResponseError(
+                f"malformed or truncated JSON from {url} ({len(body)} bytes): {exc}",
+                platform=platform,
+                item=item,
+            ) from exc
+    for part in data if isinstance(data, list) else [data]:
+        if isinstance(part, dict):
+            _check_error_body(platform=platform, item=item, url=url, data=part)
     return data
+
+
+def _json_lines(body: bytes) -> list[object] | None:
+    """The objects of a newline-delimited JSON stream, or None if any line is not JSON."""
+    try:
+        lines = [line for line in body.decode("utf-8").splitlines() if line.strip()]
+        if len(lines) < 2:
+            return None
+        return [json.loads(line) for line in lines]
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _check_error_body(*, platform: str, item: str, url: str, data: dict[str, object]) -> None:

@@ -168,3 +168,23 @@ def test_the_replicas_refusal_bodies_map_to_typed_errors(platform: str) -> None:
         with pytest.raises(error):
             blocks.check_status(platform=platform, item="a", url="u", status=status)
             blocks.check_json(platform=platform, item="a", url="u", body=json.dumps(body).encode())
+
+
+def test_a_streamed_graphql_body_decodes_to_its_objects() -> None:
+    body = b'{"data": {"node": {"id": "1"}}}\n{"label": "page_info", "data": {"page_info": {}}}\n'
+    assert blocks.check_json(platform="facebook", item="a", url="u", body=body) == [
+        {"data": {"node": {"id": "1"}}},
+        {"label": "page_info", "data": {"page_info": {}}},
+    ]
+
+
+def test_a_stream_cut_mid_object_is_truncated() -> None:
+    body = b'{"data": {"node": {"id": "1"}}}\n{"label": "page_info", "da'
+    with pytest.raises(TruncatedResponseError):
+        blocks.check_json(platform="facebook", item="a", url="u", body=body)
+
+
+def test_an_error_object_inside_a_stream_still_blocks() -> None:
+    body = b'{"data": {"node": {"id": "1"}}}\n{"errors": [{"code": 88, "message": "Rate limit"}]}\n'
+    with pytest.raises(RateLimitedError):
+        blocks.check_json(platform="x", item="a", url="u", body=body)
