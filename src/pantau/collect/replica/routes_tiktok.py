@@ -6,6 +6,8 @@ rule may target), then lets :meth:`Replica.respond` apply faults and the login c
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -18,6 +20,8 @@ from pantau.collect.replica.routes import json_response, query_int
 
 if TYPE_CHECKING:
     from pantau.collect.replica.app import Replica
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 # -- TikTok ---------------------------------------------------------------------------------------
@@ -117,54 +121,27 @@ def tiktok_routes(rep: Replica) -> list[BaseRoute]:
         acc = scn().account_by_id("tiktok", sec)
         return (sec, acc.handle, acc.id) if acc else (sec,)
 
-    async def item_list(request: Request) -> Response:
-        q = request.query_params
-        sec = q.get("secUid", "")
-        return await rep.respond(
-            request,
-            "tiktok",
-            "item_list",
-            _sec_subjects(sec),
-            lambda: json_response(
-                tt.item_list(
-                    scn(), sec, cursor=q.get("cursor"), count=query_int(q.get("count"), 30)
-                )
-            ),
-        )
+    def _account_list(op: str, render: Callable[..., dict[str, Any]]) -> Endpoint:
+        """An account-keyed list (videos, reposts, liked videos), paged by ``cursor``."""
 
-    async def reposts(request: Request) -> Response:
-        q = request.query_params
-        sec = q.get("secUid", "")
-        return await rep.respond(
-            request,
-            "tiktok",
-            "repost_list",
-            _sec_subjects(sec),
-            lambda: json_response(
-                tt.item_list(
-                    scn(),
-                    sec,
-                    cursor=q.get("cursor"),
-                    count=query_int(q.get("count"), 30),
-                    reposts=True,
-                )
-            ),
-        )
+        async def endpoint(request: Request) -> Response:
+            q = request.query_params
+            sec = q.get("secUid", "")
+            return await rep.respond(
+                request,
+                "tiktok",
+                op,
+                _sec_subjects(sec),
+                lambda: json_response(
+                    render(scn(), sec, cursor=q.get("cursor"), count=query_int(q.get("count"), 30))
+                ),
+            )
 
-    async def favorites(request: Request) -> Response:
-        q = request.query_params
-        sec = q.get("secUid", "")
-        return await rep.respond(
-            request,
-            "tiktok",
-            "favorite_list",
-            _sec_subjects(sec),
-            lambda: json_response(
-                tt.favorite_list(
-                    scn(), sec, cursor=q.get("cursor"), count=query_int(q.get("count"), 30)
-                )
-            ),
-        )
+        return endpoint
+
+    item_list = _account_list("item_list", tt.item_list)
+    reposts = _account_list("repost_list", functools.partial(tt.item_list, reposts=True))
+    favorites = _account_list("favorite_list", tt.favorite_list)
 
     async def comment_list(request: Request) -> Response:
         q = request.query_params
