@@ -16,6 +16,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from pantau.collect.records import (
+    AccountRecord,
+    EdgeRecord,
+    MetricsRecord,
+    ParseResult,
+    PostRecord,
+)
 from pantau.errors import ParseError
 
 JsonObj = dict[str, Any]
@@ -247,3 +254,39 @@ def json_scripts(page: str) -> Iterator[Any]:
             yield json.loads(match.group(1))
         except ValueError:
             continue
+
+
+class RecordBuilder:
+    """Collects one payload's records, de-duplicated by id (the last sighting wins)."""
+
+    def __init__(self, platform: str, op: str) -> None:
+        self.platform = platform
+        self.op = op
+        self.accounts: dict[str, AccountRecord] = {}
+        self.posts: dict[str, PostRecord] = {}
+        self.metrics: dict[str, MetricsRecord] = {}
+        self.edges: dict[tuple[str, str, str, str], EdgeRecord] = {}
+        self.cursors: dict[str, str] = {}
+
+    def account(self, record: AccountRecord | None, *, replace: bool = True) -> str | None:
+        """Add an account (keeping an earlier, fuller one when ``replace`` is false)."""
+        if record is None:
+            return None
+        if replace or record.account_id not in self.accounts:
+            self.accounts[record.account_id] = record
+        return record.account_id
+
+    def edge(self, edge: EdgeRecord) -> None:
+        self.edges[(edge.actor_id, edge.verb, edge.target_type, edge.target_id)] = edge
+
+    def result(self, wall: str = "") -> ParseResult:
+        return ParseResult(
+            platform=self.platform,
+            op=self.op,
+            accounts=list(self.accounts.values()),
+            posts=list(self.posts.values()),
+            metrics=list(self.metrics.values()),
+            edges=list(self.edges.values()),
+            cursors=dict(self.cursors),
+            wall=wall,
+        )

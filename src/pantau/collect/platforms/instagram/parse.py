@@ -16,6 +16,7 @@ from typing import Any
 
 from pantau.collect.parsekit import (
     JsonObj,
+    RecordBuilder,
     as_obj,
     as_text,
     dig,
@@ -50,34 +51,12 @@ _FRIENDS_URL = re.compile(r"/friendships/(\d+)/(following|followers)")
 _COMMENTS_URL = re.compile(r"/media/(\d+)(?:_\d+)?/comments")
 
 
-class _Builder:
+class _Builder(RecordBuilder):
     def __init__(self, op: str) -> None:
-        self.op = op
-        self.accounts: dict[str, AccountRecord] = {}
-        self.posts: dict[str, PostRecord] = {}
-        self.metrics: dict[str, MetricsRecord] = {}
-        self.edges: dict[tuple[str, str, str, str], EdgeRecord] = {}
-        self.cursors: dict[str, str] = {}
+        super().__init__(PLATFORM, op)
 
-    def account(self, record: AccountRecord | None) -> None:
-        if record is not None:
-            self.accounts[record.account_id] = record
-
-    def edge(self, actor: str, verb: str, target_type: str, target: str, source: str) -> None:
-        edge = EdgeRecord(PLATFORM, actor, verb, target_type, target, source)
-        self.edges[(actor, verb, target_type, target)] = edge
-
-    def result(self, wall: str = "") -> ParseResult:
-        return ParseResult(
-            platform=PLATFORM,
-            op=self.op,
-            accounts=list(self.accounts.values()),
-            posts=list(self.posts.values()),
-            metrics=list(self.metrics.values()),
-            edges=list(self.edges.values()),
-            cursors=dict(self.cursors),
-            wall=wall,
-        )
+    def link(self, actor: str, verb: str, target_type: str, target: str, source: str) -> None:
+        self.edge(EdgeRecord(PLATFORM, actor, verb, target_type, target, source))
 
 
 def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "") -> ParseResult:
@@ -272,7 +251,7 @@ def _media(node: JsonObj, builder: _Builder) -> str:
     for liker in [*(node.get("top_likers") or []), *(node.get("facepile_top_likers") or [])]:
         liker_id = _small_user(liker, builder) if isinstance(liker, dict) else None
         if liker_id:
-            builder.edge(liker_id, "like", "post", post_id, "top_likers(post)")
+            builder.link(liker_id, "like", "post", post_id, "top_likers(post)")
     for comment in [*(node.get("preview_comments") or []), *(node.get("comments") or [])]:
         if isinstance(comment, dict):
             _comment(comment, builder, media_id=post_id)
@@ -390,11 +369,11 @@ def _user_list(data: JsonObj, builder: _Builder, *, subject: str) -> None:
         if not user_id or not subject:
             continue
         if builder.op == "likers":
-            builder.edge(user_id, "like", "post", subject, source)
+            builder.link(user_id, "like", "post", subject, source)
         elif builder.op == "following":
-            builder.edge(subject, "follow", "account", user_id, source)
+            builder.link(subject, "follow", "account", user_id, source)
         else:
-            builder.edge(user_id, "follow", "account", subject, source)
+            builder.link(user_id, "follow", "account", subject, source)
 
 
 def _page_info(conn: JsonObj, builder: _Builder) -> None:

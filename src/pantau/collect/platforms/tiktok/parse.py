@@ -13,6 +13,7 @@ from typing import Any
 
 from pantau.collect.parsekit import (
     JsonObj,
+    RecordBuilder,
     as_obj,
     as_text,
     dig,
@@ -44,38 +45,16 @@ from pantau.collect.records import (
 PLATFORM = "tiktok"
 
 
-class _Builder:
+class _Builder(RecordBuilder):
     def __init__(self, op: str) -> None:
-        self.op = op
-        self.accounts: dict[str, AccountRecord] = {}
+        super().__init__(PLATFORM, op)
         self.by_handle: dict[str, str] = {}  # uniqueId -> id
-        self.posts: dict[str, PostRecord] = {}
-        self.metrics: dict[str, MetricsRecord] = {}
-        self.edges: dict[tuple[str, str, str, str], EdgeRecord] = {}
-        self.cursors: dict[str, str] = {}
 
     def account(self, record: AccountRecord | None, *, replace: bool = True) -> str | None:
-        if record is None:
-            return None
-        if replace or record.account_id not in self.accounts:
-            self.accounts[record.account_id] = record
-        if record.handle:
+        account_id = super().account(record, replace=replace)
+        if record is not None and record.handle:
             self.by_handle[record.handle] = record.account_id
-        return record.account_id
-
-    def edge(self, edge: EdgeRecord) -> None:
-        self.edges[(edge.actor_id, edge.verb, edge.target_type, edge.target_id)] = edge
-
-    def result(self) -> ParseResult:
-        return ParseResult(
-            platform=PLATFORM,
-            op=self.op,
-            accounts=list(self.accounts.values()),
-            posts=list(self.posts.values()),
-            metrics=list(self.metrics.values()),
-            edges=list(self.edges.values()),
-            cursors=dict(self.cursors),
-        )
+        return account_id
 
 
 def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "") -> ParseResult:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pantau.collect.parsekit import (
     JsonObj,
+    RecordBuilder,
     as_obj,
     as_text,
     dig,
@@ -56,31 +57,9 @@ SUGGESTION_ENTRIES = ("who-to-follow", "who_to_follow", "whoToFollow")
 TWEET_LIST_EDGES: dict[str, tuple[str, str]] = {"Likes": ("like", "likes(account)")}
 
 
-class _Builder:
-    """Collects records de-duplicated by id (the last sighting in a payload wins)."""
-
+class _Builder(RecordBuilder):
     def __init__(self, op: str) -> None:
-        self.op = op
-        self.accounts: dict[str, AccountRecord] = {}
-        self.posts: dict[str, PostRecord] = {}
-        self.metrics: dict[str, MetricsRecord] = {}
-        self.edges: dict[tuple[str, str, str, str], EdgeRecord] = {}
-        self.cursors: dict[str, str] = {}
-
-    def edge(self, edge: EdgeRecord) -> None:
-        self.edges[(edge.actor_id, edge.verb, edge.target_type, edge.target_id)] = edge
-
-    def result(self, wall: str = "") -> ParseResult:
-        return ParseResult(
-            platform=PLATFORM,
-            op=self.op,
-            accounts=list(self.accounts.values()),
-            posts=list(self.posts.values()),
-            metrics=list(self.metrics.values()),
-            edges=list(self.edges.values()),
-            cursors=dict(self.cursors),
-            wall=wall,
-        )
+        super().__init__(PLATFORM, op)
 
 
 def parse(body: bytes | str, *, op: str = "", url: str = "", subject_id: str = "") -> ParseResult:
