@@ -45,7 +45,12 @@ class LoginRequired(Exception):
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
+    """One transaction per request: committed when the route returns, rolled back on error.
+
+    Used with ``scope="function"`` so the commit happens BEFORE the response is sent: with
+    FastAPI's default scope the exit code runs after sending, and a browser following a
+    POST's redirect could read the page before the POST's writes are committed.
+    """
     with session_scope(request.app.state.engine) as session:
         yield session
 
@@ -55,7 +60,7 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
