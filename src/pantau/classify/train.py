@@ -8,6 +8,7 @@ shuffling), which is most of the speed of CPU training.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import random
 import time
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers.utils import logging as hf_logging
 
 from pantau.classify import partial
 from pantau.classify.predict import set_threads
@@ -93,12 +95,19 @@ def fine_tune(
     seed_everything(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
     label2id = {label: i for i, label in enumerate(LABELS)}
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id=label2id,
-    )
+    # The base has no classification head yet: transformers' load report says so at length;
+    # that is expected here, so it is silenced for this one load.
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity(logging.ERROR)
+    try:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base,
+            num_labels=len(LABELS),
+            id2label=dict(enumerate(LABELS)),
+            label2id=label2id,
+        )
+    finally:
+        hf_logging.set_verbosity(verbosity)
     enc = tokenizer(list(texts), truncation=True, max_length=config.max_length)
     ids: list[list[int]] = enc["input_ids"]
     features: list[torch.Tensor] = []
