@@ -6,6 +6,7 @@ rule may target), then lets :meth:`Replica.respond` apply faults and the login c
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -100,81 +101,57 @@ def instagram_routes(rep: Replica) -> list[BaseRoute]:
         s = scn()
         path = request.url.path.split("/api/v1/", 1)[1].strip("/").split("/")
         q = request.query_params
+        page_size = query_int(q.get("count"), ig.PAGE_SIZE)
+
+        def answer(
+            op: str,
+            subjects: tuple[str, ...],
+            render: Callable[[], tuple[int, Any]],
+            *,
+            login: bool = False,
+        ) -> Awaitable[Response]:
+            """Respond with a rendered ``(status, body)`` through the fault/login checks."""
+            return rep.respond(
+                request,
+                "instagram",
+                op,
+                subjects,
+                lambda: json_response(*reversed(render())),
+                login=login,
+            )
+
+        def account_subjects(uid: str) -> tuple[str, ...]:
+            acc = s.account_by_id("instagram", uid)
+            return (uid, acc.handle) if acc else (uid,)
+
         if path[:2] == ["users", "web_profile_info"]:
             name = q.get("username", "")
-            return await rep.respond(
-                request,
-                "instagram",
-                "web_profile_info",
-                (name,),
-                lambda: json_response(*reversed(ig.web_profile_info(s, name))),
-            )
+            return await answer("web_profile_info", (name,), lambda: ig.web_profile_info(s, name))
         if len(path) == 3 and path[0] == "feed" and path[1] == "user":
             uid = path[2]
-            acc = s.account_by_id("instagram", uid)
-            return await rep.respond(
-                request,
-                "instagram",
+            return await answer(
                 "feed",
-                (uid, acc.handle) if acc else (uid,),
-                lambda: json_response(
-                    *reversed(
-                        ig.user_feed(
-                            s,
-                            uid,
-                            max_id=q.get("max_id"),
-                            count=query_int(q.get("count"), ig.PAGE_SIZE),
-                        )
-                    )
-                ),
+                account_subjects(uid),
+                lambda: ig.user_feed(s, uid, max_id=q.get("max_id"), count=page_size),
             )
         if len(path) == 3 and path[0] == "media":
             mid, what = path[1], path[2]
             post = s.post("instagram", mid.split("_", 1)[0])
             subjects = (mid.split("_", 1)[0], post.author) if post else (mid,)
             if what == "info":
-                return await rep.respond(
-                    request,
-                    "instagram",
-                    "media_info",
-                    subjects,
-                    lambda: json_response(*reversed(ig.media_info(s, mid))),
-                )
+                return await answer("media_info", subjects, lambda: ig.media_info(s, mid))
             if what == "comments":
-                return await rep.respond(
-                    request,
-                    "instagram",
-                    "comments",
-                    subjects,
-                    lambda: json_response(*reversed(ig.comments(s, mid, min_id=q.get("min_id")))),
+                return await answer(
+                    "comments", subjects, lambda: ig.comments(s, mid, min_id=q.get("min_id"))
                 )
             if what == "likers":
-                return await rep.respond(
-                    request,
-                    "instagram",
-                    "likers",
-                    subjects,
-                    lambda: json_response(*reversed(ig.likers(s, mid))),
-                    login=True,
-                )
+                return await answer("likers", subjects, lambda: ig.likers(s, mid), login=True)
         if len(path) == 3 and path[0] == "friendships" and path[2] == "following":
             uid = path[1]
-            acc = s.account_by_id("instagram", uid)
-            return await rep.respond(
-                request,
-                "instagram",
+            return await answer(
                 "following",
-                (uid, acc.handle) if acc else (uid,),
-                lambda: json_response(
-                    *reversed(
-                        ig.following(
-                            s,
-                            uid,
-                            max_id=q.get("max_id"),
-                            count=query_int(q.get("count"), ig.PAGE_SIZE),
-                        )
-                    )
-                ),
+                account_subjects(uid),
+                lambda: ig.following(s, uid, max_id=q.get("max_id"), count=page_size),
                 login=True,
             )
         return json_response({"message": "Page not found", "status": "fail"}, 404)
