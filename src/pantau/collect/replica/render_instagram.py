@@ -7,7 +7,7 @@ real API), ``id`` = ``{pk}_{owner pk}``, ``code``, ``taken_at``, ``user``, ``cap
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pantau.collect.replica.scenario import Account, Post, Scenario
 
@@ -221,19 +221,36 @@ def _offset(cursor: str | None) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def user_feed(
-    scn: Scenario, user_id: str, *, max_id: str | None, count: int
-) -> tuple[int, dict[str, Any]]:
+T = TypeVar("T")
+
+
+def _visible_account(scn: Scenario, user_id: str) -> Account | tuple[int, dict[str, Any]]:
+    """The account, or Instagram's refusal for a missing or private one."""
     acc = scn.account_by_id("instagram", user_id)
     if acc is None or not acc.exists:
         return 404, {"message": "User not found", "status": "fail"}
     if acc.private:
         return 400, {"message": "Not authorized to view user", "status": "fail"}
+    return acc
+
+
+def _page(
+    items: list[T], cursor: str | None, count: int, *, cap: int
+) -> tuple[list[T], int, int, bool]:
+    """One page of ``items`` after ``cursor``: (page, start, size, more)."""
+    start = _offset(cursor)
+    size = max(1, min(count or PAGE_SIZE, cap))
+    return items[start : start + size], start, size, start + size < len(items)
+
+
+def user_feed(
+    scn: Scenario, user_id: str, *, max_id: str | None, count: int
+) -> tuple[int, dict[str, Any]]:
+    acc = _visible_account(scn, user_id)
+    if isinstance(acc, tuple):
+        return acc
     posts = scn.timeline("instagram", acc.handle)
-    start = _offset(max_id)
-    size = max(1, min(count or PAGE_SIZE, 50))
-    page = posts[start : start + size]
-    more = start + size < len(posts)
+    page, start, size, more = _page(posts, max_id, count, cap=50)
     body: dict[str, Any] = {
         "items": [media_item(scn, p) for p in page],
         "num_results": len(page),
@@ -295,16 +312,11 @@ def likers(scn: Scenario, media_id: str) -> tuple[int, dict[str, Any]]:
 def following(
     scn: Scenario, user_id: str, *, max_id: str | None, count: int
 ) -> tuple[int, dict[str, Any]]:
-    acc = scn.account_by_id("instagram", user_id)
-    if acc is None or not acc.exists:
-        return 404, {"message": "User not found", "status": "fail"}
-    if acc.private:
-        return 400, {"message": "Not authorized to view user", "status": "fail"}
+    acc = _visible_account(scn, user_id)
+    if isinstance(acc, tuple):
+        return acc
     users = scn.following_of("instagram", acc.handle)
-    start = _offset(max_id)
-    size = max(1, min(count or PAGE_SIZE, 200))
-    page = users[start : start + size]
-    more = start + size < len(users)
+    page, start, size, more = _page(users, max_id, count, cap=200)
     body: dict[str, Any] = {
         "users": [user_small(a) for a in page],
         "big_list": more,
