@@ -1,36 +1,23 @@
-"""``pantau demo``: the main job on embedded defaults (extended by each stage as it lands).
+"""``pantau demo``: the main job on embedded defaults.
 
-Today: create/upgrade the database, import the demo agencies and roster (``data/demo/``), load
-the watch lists (``config/watchlists/``), print the registry summary. Idempotent: a second run
-reports everything unchanged.
+Create/upgrade the database, import the demo agencies and roster (``data/demo/``), load the watch
+lists (``config/watchlists/``), print the registry summary; then sweep the demo roster on the
+in-process replica, create demo logins and serve the review app (``PANTAU_DEMO_SWEEP=0`` stops
+after the registry, ``PANTAU_DEMO_SERVE=0`` after the sweep). Idempotent: a second run reports
+everything unchanged and finds nothing new.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from pantau.config import PROJECT_ROOT
-from pantau.errors import RegistryError
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
-
-
-def sync_demo_watchlists(*, session: Session, directory: Path) -> Any:
-    """Load the watch lists through :mod:`pantau.registry.watchlist` (its sync function)."""
-    module = importlib.import_module("pantau.registry.watchlist")
-    sync = getattr(module, "sync_watchlists", None)
-    if sync is None:
-        raise RegistryError(
-            "pantau.registry.watchlist.sync_watchlists is missing: watch lists cannot be loaded"
-        )
-    return sync(session=session, watchlists=module.load_watchlists(directory))
 
 
 def run_demo(directory: Path = DEMO_DIR) -> None:
@@ -40,6 +27,7 @@ def run_demo(directory: Path = DEMO_DIR) -> None:
     from pantau.registry.agencies import import_agencies
     from pantau.registry.roster_import import import_roster
     from pantau.registry.service import registry_summary
+    from pantau.registry.watchlist import load_watchlists, sync_watchlists
     from pantau.store import migrate
 
     current = settings()
@@ -54,7 +42,7 @@ def run_demo(directory: Path = DEMO_DIR) -> None:
         report = import_roster(session=session, path=directory / "roster.csv", actor="system:demo")
         print_report(report, "civil servants")
     with db_session() as session:
-        result = sync_demo_watchlists(session=session, directory=current.watchlist_dir)
+        result = sync_watchlists(session=session, watchlists=load_watchlists(current.watchlist_dir))
         line = f"watch lists loaded from {current.watchlist_dir}: {result}"
         console.print(Text(line), soft_wrap=True)
     with db_session() as session:
