@@ -217,6 +217,18 @@ def _read_netifier(folder: Path) -> Iterator[Row]:
                 yield Row("netifier", f"{part}:{index}", normalise_text(rec["original_text"]), meta)
 
 
+def _read_indolem_sentiment(folder: Path) -> Iterator[Row]:
+    for part in ("train0", "dev0", "test0"):
+        with (folder / f"{part}.csv").open(encoding="utf-8", newline="") as fh:
+            for index, rec in enumerate(csv.DictReader(fh)):
+                yield Row(
+                    "indolem_sentiment",
+                    f"{part}:{index}",
+                    normalise_text(rec["sentence"] or ""),
+                    {"sentiment": rec["sentiment"] or ""},
+                )
+
+
 _INDONLU = ("IndoNLP/indonlu", "ce728f6926a36174b9923dfe49d6a6839b6e9bb7")
 
 SOURCES: dict[str, Source] = {
@@ -344,6 +356,27 @@ SOURCES: dict[str, Source] = {
             ),
             "CC BY-NC-SA 4.0 (SEACrowd); no licence file",
             _read_netifier,
+        ),
+        Source(
+            "indolem_sentiment",
+            tuple(
+                DataFile(
+                    f"{part}.csv",
+                    _gh(
+                        "indolem/indolem",
+                        "777fdc680cfa85243f08e60045e3d34ca49756ed",
+                        f"sentiment/data/{part}.csv",
+                    ),
+                    sha,
+                )
+                for part, sha in (
+                    ("train0", "fba0e0c1518e8fb481a8864baafdaa55e29766eaf4335d02da98cc0d80132527"),
+                    ("dev0", "4964a3d78a91df7c5ef5825fc80f5893f317acf1173ecaf09cfdbb997038256e"),
+                    ("test0", "1eb8881f9f9330d4a5bc0f160e249a5ae2bea607b5118ea9105d8e9db20a4dfb"),
+                )
+            ),
+            "CC BY-SA 4.0 (SEACrowd)",
+            _read_indolem_sentiment,
         ),
     )
 }

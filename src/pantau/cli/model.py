@@ -80,6 +80,11 @@ def train(
     reviews_file: Path | None = typer.Option(
         None, "--reviews", help="Review export to use (default: var/reviews/reviews.jsonl)."
     ),
+    mask: bool | None = typer.Option(
+        None,
+        "--mask/--no-mask",
+        help="Mask candidate cues in training and prediction (default: classify.mask_cues).",
+    ),
 ) -> None:
     """Fine-tune on the corpus, evaluate, and write the model folder with its card."""
     with handled():
@@ -97,6 +102,7 @@ def train(
             offline=not online,
             config=train_config(s, epochs=epochs, max_steps=max_steps),
             progress=True,
+            mask_cues=mask,
         )
         console.print(f"model written to {target} ({info['model']['train_seconds']} s)")
         _print_evaluation(info)
@@ -148,9 +154,11 @@ def predict(
 
 
 def _register_learning() -> None:
+    from pantau.cli import model_labels
     from pantau.cli.model_learning import register
 
     register(app)
+    model_labels.register(app)
 
 
 _register_learning()

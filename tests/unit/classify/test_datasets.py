@@ -82,6 +82,19 @@ def test_falsenews_and_smsa_readers_give_split_prefixed_ids(tmp_path: Path) -> N
     ]
 
 
+def test_indolem_reader_numbers_rows_per_fold_file(tmp_path: Path) -> None:
+    for part, text in (("train0", "Kamar bersih, https://x.co/a"), ("dev0", "@budi mantap")):
+        _write(tmp_path / "indolem_sentiment" / f"{part}.csv", f'sentence,sentiment\n"{text}",1\n')
+    _write(tmp_path / "indolem_sentiment" / "test0.csv", "sentence,sentiment\nsepi,0\nramai,1\n")
+    rows = list(datasets.SOURCES["indolem_sentiment"].reader(tmp_path / "indolem_sentiment"))
+    assert [(r.row_id, r.text, r.meta["sentiment"]) for r in rows] == [
+        ("train0:0", "Kamar bersih, HTTPURL", "1"),
+        ("dev0:0", "@USER mantap", "1"),
+        ("test0:0", "sepi", "0"),
+        ("test0:1", "ramai", "1"),
+    ]
+
+
 def test_verify_reports_missing_and_changed_files(tmp_path: Path) -> None:
     _write(tmp_path / "netifier" / "raw_train.csv", "original_text,source\n")
     with pytest.raises(InputRejected) as err:
@@ -145,6 +158,7 @@ EXPECTED_ROWS = {
     "indonlu_smsa": 12760,
     "indonlu_emot": 4401,
     "netifier": 7773,
+    "indolem_sentiment": 5048,
 }
 
 
