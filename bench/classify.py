@@ -7,7 +7,8 @@ seed set's test split when no datasets directory is given). The fast path is
 :func:`pantau.classify.service.predict_file` on a TSV of those texts (read, length-sorted
 dynamic batches, ``inference_mode``, int8 where the model card allows it, cue-matcher targets,
 JSONL written). The baseline is ``transformers.pipeline("text-classification")`` called once
-per post. Both report posts/s and 4-class macro-F1 / partisan F1 on the same texts.
+per post, on texts prepared the way the model was trained (its cue masking, per post too).
+Both report posts/s and 4-class macro-F1 / partisan F1 on the same texts.
 """
 
 from __future__ import annotations
@@ -21,16 +22,20 @@ from pathlib import Path
 
 import torch
 
-from pantau.classify import corpus, metrics
+from pantau.classify import corpus, metrics, preprocess
 from pantau.classify.build import default_datasets_dir, default_model_dir
 from pantau.classify.predict import load_classifier
+from pantau.classify.preprocess import TextPreparer
 from pantau.classify.service import predict_file
 from pantau.config import get_settings
 
 
 def eval_examples(datasets_dir: Path | None, n: int) -> list[corpus.Example]:
+    """``n`` texts spread evenly over the held-out sources and the test split."""
     splits = corpus.split(corpus.load_corpus(datasets_dir=datasets_dir))
-    return [*splits.heldout, *splits.test][:n]
+    pool = [*splits.heldout, *splits.test]
+    step = max(1, len(pool) // n)
+    return pool[::step][:n]
 
 
 def run_fast(
@@ -53,8 +58,9 @@ def run_naive(model: Path, examples: list[corpus.Example]) -> dict[str, float]:
     from transformers import pipeline
 
     clf = pipeline("text-classification", model=str(model), tokenizer=str(model), device=-1)
+    prepare = TextPreparer(preprocess.load(model))
     started = time.perf_counter()
-    pred = [clf(e.text, truncation=True)[0]["label"] for e in examples]
+    pred = [clf(prepare([e.text])[0], truncation=True)[0]["label"] for e in examples]
     seconds = time.perf_counter() - started
     return _scores(examples, pred, seconds)
 

@@ -64,6 +64,39 @@ def _split_table(name: str, rep: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _preparation(prep: dict[str, Any]) -> str:
+    if not prep.get("mask_cues"):
+        return "texts as written (candidate names visible to the model)"
+    past = ", ".join(prep.get("historical", [])) or "none"
+    return (
+        "candidate cues masked before tokenising, in training and prediction (watch lists and "
+        f"past contests: {past}): names, numbers, hashtags, slogans, hand signs and parties "
+        "become placeholders such as [CALON], so the model never sees who a text is about"
+    )
+
+
+def _agreement_lines(summary: dict[str, Any]) -> list[str]:
+    if not summary:
+        return []
+    lines = [
+        "## Labels read twice",
+        "",
+        "Two readers labelled these rows independently (`data/labels/first`, `second`); "
+        "disagreements were adjudicated. The second reading scored against the first is a "
+        "ceiling for what a model can score against one reader's labels.",
+        "",
+        "| set | rows | agreement | kappa | flag kappa | reader macro-F1 | reader partisan F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, a in summary.items():
+        lines.append(
+            f"| {name} | {a['n']} | {_fmt(a['agreement'])} | {_fmt(a['kappa'])} "
+            f"| {_fmt(a['partisan_kappa'])} | {_fmt(a['reader_macro_f1'])} "
+            f"| {_fmt(a['reader_partisan_f1'])} |"
+        )
+    return [*lines, ""]
+
+
 def render_card(info: dict[str, Any]) -> str:
     model = info.get("model", {})
     data = info.get("training_data", {})
@@ -81,16 +114,18 @@ def render_card(info: dict[str, Any]) -> str:
         f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
         f"({info.get('quantize_reason', '')})",
+        f"- input preparation: {_preparation(model.get('preprocessing', {}))}",
         "",
         "## Training data",
-        f"- examples (after swap augmentation): {data.get('n_train')}; "
-        f"before augmentation {data.get('n_train_original')}",
+        f"- examples: {data.get('n_train')}; {data.get('n_train_original')} before swap "
+        "augmentation (a masked model gets none: a swapped copy masks to its original)",
         f"- reviewers' labels (`pantau model export-reviews`): {data.get('n_review', 0)} "
         "examples before augmentation",
         f"- per source: `{json.dumps(data.get('per_source', {}), sort_keys=True)}`",
         f"- per label: `{json.dumps(data.get('per_label', {}), sort_keys=True)}`",
         f"- held-out sources (never trained on): {data.get('heldout_sources')}",
         "",
+        *_agreement_lines(data.get("label_agreement", {})),
         "## Evaluation",
         "",
     ]

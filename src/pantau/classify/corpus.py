@@ -34,14 +34,20 @@ from pantau.errors import InputRejected, RowError
 LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unrelated")
 PARTISAN: frozenset[str] = frozenset({"support", "oppose"})
 SEED_PATH = PROJECT_ROOT / "data" / "seed" / "seed.jsonl"
+# Posts written one by one (not from templates): each is its own split group.
+WRITTEN_PATH = PROJECT_ROOT / "data" / "seed" / "written.jsonl"
 LABELS_DIR = PROJECT_ROOT / "data" / "labels"
-# Labelled public sets, held-out source first so that it keeps its rows when texts repeat.
+# Labelled public sets, held-out sources first so that they keep their rows when texts repeat.
 LABELLED_DATASETS: tuple[str, ...] = (
     "pilkada_dki2017",
+    "indolem_sentiment",
     "pilpres2019_tweet",
     "falsenews_pilpres2019",
     "ibrohim2019",
 )
+# Never trained on: an election of its own (Pilkada DKI 2017, a contest none of the training
+# rows is about) and general tweets (the `unrelated` class of the held-out evaluation).
+HELDOUT_SOURCES: tuple[str, ...] = ("pilkada_dki2017", "indolem_sentiment")
 # The sides of the contests on our watch lists (keys of config/watchlists/*.yaml).
 WATCHED_CONTESTS: tuple[tuple[str, ...], ...] = (
     ("anies-muhaimin", "prabowo-gibran", "ganjar-mahfud"),
@@ -120,7 +126,7 @@ def load_seed(path: Path = SEED_PATH) -> list[Example]:
                     targets=tuple(rec.get("targets") or ()),
                     source=str(rec.get("source") or "seed"),
                     labeller=str(rec.get("labeller") or ""),
-                    group=f"seed:{rec.get('note') or rec['id']}",
+                    group=f"seed:{rec.get('group') or rec.get('note') or rec['id']}",
                 )
             )
     if problems:
@@ -196,6 +202,8 @@ def load_corpus(
 ) -> list[Example]:
     """Seed + labelled public rows + unrelated rows (when ``datasets_dir`` is given), deduped."""
     examples = load_seed()
+    if WRITTEN_PATH.is_file():
+        examples += load_seed(WRITTEN_PATH)
     if datasets_dir is not None:
         from pantau.classify.unrelated import select_unrelated
 
@@ -234,7 +242,7 @@ def dedupe(examples: Iterable[Example]) -> list[Example]:
 def split(
     examples: Sequence[Example],
     *,
-    heldout_sources: Sequence[str] = ("pilkada_dki2017",),
+    heldout_sources: Sequence[str] = HELDOUT_SOURCES,
     test_fraction: float = 0.15,
     dev_fraction: float = 0.1,
     seed: int = 13,

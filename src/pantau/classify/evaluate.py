@@ -10,8 +10,6 @@ import numpy as np
 import numpy.typing as npt
 
 from pantau.classify import metrics
-from pantau.classify.corpus import Example
-from pantau.classify.predict import Classifier
 
 TOP_K = (50, 100, 500)
 
@@ -38,11 +36,3 @@ def report(
             str(k): metrics.precision_at_k(flag_score.tolist(), relevant, k) for k in TOP_K
         },
     }
-
-
-def evaluate_examples(
-    classifier: Classifier, examples: Sequence[Example]
-) -> tuple[dict[str, Any], npt.NDArray[np.float32]]:
-    """The report for ``examples`` and the probabilities it was computed from."""
-    probs = classifier.probabilities([e.text for e in examples])
-    return report([e.label for e in examples], probs, classifier.labels), probs

@@ -113,13 +113,17 @@ class Classifier:
         self.quantized = quantize
         self.model = quantize_int8(model) if quantize else model
         self.version = model_version(model_dir)
+        from pantau.classify.preprocess import TextPreparer, load
+
+        # The model's own text preparation (cue masking) as recorded at training.
+        self.prepare = TextPreparer(load(model_dir))
 
     def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """``[len(texts), n_labels]`` softmax probabilities, in the order of ``texts``."""
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not texts:
             return out
-        enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        enc = self.tokenizer(self.prepare(texts), truncation=True, max_length=self.max_length)
         ids: list[list[int]] = enc["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         with torch.inference_mode():

@@ -35,7 +35,8 @@ from pantau.errors import ModelError
 from pantau.store.db import utcnow
 
 POINTER_FILE = "DEPLOYED.json"
-SPLITS = ("heldout", "test")
+# The held-out sources together, the election source alone (its own contest's fairness), test.
+SPLITS = ("heldout", "heldout:pilkada_dki2017", "test")
 
 #: (model folder, evaluation splits) -> a metrics dict shaped like ``build.evaluate_all``'s.
 Evaluator = Callable[[Path, corpus.Splits], dict[str, Any]]

@@ -13,8 +13,10 @@ class ClassifySettings(BaseModel):
     threads: int = Field(default=0, ge=0)
     model_name: str = "default"
     vocab_size: int = Field(default=30_000, ge=1_000)
-    epochs: float = Field(default=2.0, gt=0)
+    epochs: float = Field(default=3.0, gt=0)
     train_batch_size: int = Field(default=16, ge=1)
-    learning_rate: float = Field(default=2e-4, gt=0)
+    learning_rate: float = Field(default=5e-5, gt=0)
     seed: int = 13
-    freeze_layers: int = Field(default=11, ge=0)
+    freeze_layers: int = Field(default=0, ge=0)
+    # Mask every candidate cue (watch lists + past contests) in training and prediction.
+    mask_cues: bool = True

@@ -1,39 +1,69 @@
-"""The build pipeline on the seed set with a tiny base: folder, card, metrics, caching."""
+"""The build pipeline on the seed sets with a tiny base: folder, card, metrics, caching,
+masking recorded with the model (and swap augmentation when masking is off)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from pantau.classify import preprocess
 from pantau.classify.build import build_model, default_model_dir, ensure_default_model
 from pantau.classify.train import TrainConfig
 from pantau.config import get_settings
 from tests.unit.classify.tiny import make_tiny_base
+
+CONFIG = TrainConfig(max_steps=5, batch_size=8, threads=1)
 
 
 def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     from pantau.registry.cues import default_matcher
 
     settings = get_settings()
+    assert settings.classify.mask_cues  # the default: the model never sees who a text is about
     out = default_model_dir(settings)
     info = build_model(
         out_dir=out,
         datasets_dir=None,
         settings=settings,
         base=str(make_tiny_base(tmp_path / "base")),
-        config=TrainConfig(max_steps=5, batch_size=8, threads=1),
+        config=CONFIG,
         matcher=default_matcher(),
     )
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temp folder left
     data = info["training_data"]
-    assert data["per_source"] == {"seed": data["n_train"]}
-    assert data["n_train"] > data["n_train_original"]  # swap augmentation added copies
+    assert set(data["per_source"]) == {"seed", "written"}  # no public sets without datasets
+    assert sum(data["per_source"].values()) == data["n_train"]
+    assert data["n_train"] == data["n_train_original"]  # masked: swapped copies add nothing
+    assert info["model"]["preprocessing"]["mask_cues"] is True
+    assert preprocess.load(out).mask_cues is True
     assert info["evaluation"]["heldout"] == {"n": 0}  # no public sets: no held-out source
     assert info["evaluation"]["test"]["n"] == data["n_test"] > 0
-    assert info["fairness"]["test"]["counterfactual"]["pairs"] > 0  # seed texts name sides
+    cf = info["fairness"]["test"]["counterfactual"]
+    assert cf["pairs"] > 0  # seed texts name sides
+    # Swaps only move cues, which the model masks: at most a context-dependent cue is left.
+    assert cf["decision_change_rate"] <= 0.01
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["model"]["weights_sha256"] == info["model"]["weights_sha256"]
-    assert "## Fairness" in (out / "MODEL_CARD.md").read_text()
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "## Fairness" in card and "masked" in card
     stamp = (out / "metrics.json").stat().st_mtime_ns
     assert ensure_default_model(progress=False) == out
     assert (out / "metrics.json").stat().st_mtime_ns == stamp  # cached, not rebuilt
+
+
+def test_without_masking_training_is_augmented_with_swaps(tmp_path: Path) -> None:
+    from pantau.registry.cues import default_matcher
+
+    out = tmp_path / "unmasked"
+    info = build_model(
+        out_dir=out,
+        datasets_dir=None,
+        base=str(make_tiny_base(tmp_path / "base")),
+        config=CONFIG,
+        matcher=default_matcher(),
+        mask_cues=False,
+    )
+    data = info["training_data"]
+    assert data["n_train"] > data["n_train_original"]  # one copy per other side
+    assert info["model"]["preprocessing"]["mask_cues"] is False
+    assert preprocess.load(out).mask_cues is False

@@ -193,9 +193,13 @@ def test_changed_text_is_an_error_naming_dataset_row_and_file(tmp_path: Path) ->
     assert len(err.value.errors) == 2
 
 
-def test_corpus_without_datasets_is_the_seed_alone() -> None:
+def test_corpus_without_datasets_is_the_seed_and_written_sets() -> None:
     got = corpus.load_corpus(datasets_dir=None)
-    assert [e.id for e in got] == [e.id for e in corpus.dedupe(corpus.load_seed())]
+    ours = corpus.load_seed() + corpus.load_seed(corpus.WRITTEN_PATH)
+    assert [e.id for e in got] == [e.id for e in corpus.dedupe(ours)]
+    written = [e for e in got if e.source == "written"]
+    assert len(written) == 640
+    assert len({e.group for e in written}) == len(written)  # each post its own split group
 
 
 def test_corpus_with_shared_datasets_joins_every_label(shared_dir: Path) -> None:
@@ -208,7 +212,12 @@ def test_corpus_with_shared_datasets_joins_every_label(shared_dir: Path) -> None
         assert len(joined) == len(rows)  # zero hash mismatches, zero missing rows
         assert sources[name] >= 0.95 * len(rows)  # a few texts repeat across sets
     assert sources["pilkada_dki2017"] >= 300
+    assert sources["indolem_sentiment"] >= 380  # the held-out general tweets
     assert {"indonlu_smsa", "indonlu_emot", "netifier"} <= set(sources)
+    splits = corpus.split(got)
+    assert {e.source for e in splits.heldout} == set(corpus.HELDOUT_SOURCES)
+    trained = {e.source for part in (splits.train, splits.dev, splits.test) for e in part}
+    assert not trained & set(corpus.HELDOUT_SOURCES)
     assert len({corpus.text_key(e.text) for e in got}) == len(got)
 
 

@@ -16,13 +16,16 @@ def _row(output: str, part: str) -> list[int]:
     return [int(n) for n in re.findall(r"\b\d+\b", line)]
 
 
-def test_stats_without_datasets_counts_the_seed_set() -> None:
+def test_stats_without_datasets_counts_the_seed_sets() -> None:
     result = CliRunner().invoke(app, ["data", "stats"])
     assert result.exit_code == 0, result.output
-    counts = corpus.label_counts(corpus.load_seed())
-    assert _row(result.output, "source seed") == [*counts.values(), sum(counts.values())]
+    total = 0
+    for source, path in (("seed", corpus.SEED_PATH), ("written", corpus.WRITTEN_PATH)):
+        counts = corpus.label_counts(corpus.load_seed(path))
+        assert _row(result.output, f"source {source}") == [*counts.values(), sum(counts.values())]
+        total += sum(counts.values())
     splits = [_row(result.output, f"split {p}")[-1] for p in ("train", "dev", "test", "heldout")]
-    assert sum(splits) == sum(counts.values())
+    assert sum(splits) == total
     assert splits[-1] == 0
 
 

@@ -139,6 +139,38 @@ def test_evaluation_and_card(trained: Path, tmp_path: Path) -> None:
     assert model_version(trained) == f"{trained.name}:{'ab' * 6}"
 
 
+def test_evaluation_reports_each_heldout_source_and_its_contest(trained: Path) -> None:
+    from dataclasses import replace
+
+    toy = toy_examples()
+    election = [
+        corpus.Example(
+            "pk:1", "pilih ahok menang", "support", ("ahok-djarot",), "pilkada_dki2017", "t"
+        ),
+        corpus.Example(
+            "pk:2", "tolak anies dinasti", "oppose", ("anies-sandi",), "pilkada_dki2017", "t"
+        ),
+        corpus.Example("pk:3", "kpu jadwal debat ahy", "neutral", (), "pilkada_dki2017", "t"),
+    ]
+    general = [replace(e, id=f"g:{i}", source="indolem_sentiment") for i, e in enumerate(toy[-6:])]
+    splits = corpus.Splits(train=[], dev=[], test=toy, heldout=election + general)
+    info = evaluate_all(model_dir=trained, splits=splits, matcher=ToyMatcher())
+    ev = info["evaluation"]
+    assert ev["heldout"]["n"] == 9
+    assert ev["heldout:pilkada_dki2017"]["n"] == 3
+    assert ev["heldout:indolem_sentiment"]["n"] == 6
+    assert ev["heldout:pilkada_dki2017_int8"]["n"] == 3
+    # the slices are the combined run's predictions, not a second one
+    combined = ev["heldout"]["gold_counts"]
+    parts = [ev[f"heldout:{s}"]["gold_counts"] for s in ("pilkada_dki2017", "indolem_sentiment")]
+    assert {k: sum(p.get(k, 0) for p in parts) for k in combined} == combined
+    contest = info["fairness"]["heldout:pilkada_dki2017"]
+    assert contest["contest"] == "pilkada-dki-2017"
+    assert set(contest["per_candidate"]) == {"agus-sylvi", "ahok-djarot", "anies-sandi"}
+    # texts 1-3 name one 2017 pair each; every one swaps with the two other pairs
+    assert contest["counterfactual"]["pairs"] == 6
+
+
 def test_partial_fine_tuning_equals_the_full_forward(tmp_path: Path) -> None:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer

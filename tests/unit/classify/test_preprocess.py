@@ -1,0 +1,116 @@
+"""Cue masking as part of a model: the recorded choice, canonical masked text, and the
+property that makes it a fairness guarantee (a swap of sides does not change the input)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pantau.classify import corpus, preprocess
+from pantau.classify.fairness import contests_of, swap_pairs
+from pantau.classify.predict import Classifier
+from pantau.classify.preprocess import Preprocessing, TextPreparer, canonical
+from pantau.classify.train import TrainConfig, fine_tune
+from pantau.errors import ModelError
+from pantau.registry.cues import default_matcher
+from tests.unit.classify.tiny import make_tiny_base, toy_examples
+
+
+def test_round_trip_and_absent_file(tmp_path: Path) -> None:
+    assert preprocess.load(tmp_path) == Preprocessing(mask_cues=False, historical=())
+    prep = Preprocessing(mask_cues=True, historical=("pilpres-2019",))
+    preprocess.save(tmp_path, prep)
+    assert preprocess.load(tmp_path) == prep
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("{not json", "not JSON"),
+        ('{"format": 2, "mask_cues": true}', "unknown preprocessing format"),
+        ('{"format": 1, "mask_cues": "yes", "historical": []}', "mask_cues must be"),
+        ('{"format": 1, "mask_cues": true, "historical": ["pemilu-1955"]}', "pemilu-1955"),
+    ],
+)
+def test_bad_files_are_refused_naming_the_file(tmp_path: Path, content: str, reason: str) -> None:
+    (tmp_path / preprocess.PREPROCESSING_FILE).write_text(content)
+    with pytest.raises(ModelError, match=reason) as info:
+        preprocess.load(tmp_path)
+    assert str(tmp_path / preprocess.PREPROCESSING_FILE) in str(info.value)
+
+
+def test_canonical_drops_honorifics_and_merges_runs() -> None:
+    assert canonical("Pak [CALON] dan Gus [CALON]") == "[CALON] dan [CALON]"
+    assert canonical("[CALON]-[CALON] nomor [NOMOR] [NOMOR]") == "[CALON] nomor [NOMOR]"
+    assert canonical("[CALON] & [CALON] / [CALON]") == "[CALON]"
+    # words merely ending like an honorific, and different placeholders, stay
+    assert canonical("bapak2 [CALON] [TAGAR]") == "bapak2 [CALON] [TAGAR]"
+    assert canonical("Pak Budi datang") == "Pak Budi datang"
+
+
+def test_masking_hides_every_side_of_both_watch_lists_and_past_contests() -> None:
+    prepare = TextPreparer(Preprocessing(mask_cues=True))
+    texts = [
+        "Coblos 02! Prabowo-Gibran menang #PrabowoGibran2024",
+        "Pak Anies dan Gus Imin, AMIN! #AMIN",
+        "Ayo dukung Pramono Anung dan Bang Doel di pilgub",
+        "Jokowi-Amin lanjutkan! 01 pilihanku",
+        "Salam 3 jari #AniesSandi",
+    ]
+    masked = prepare(texts)
+    for name in ("Prabowo", "Gibran", "Anies", "Imin", "Pramono", "Doel", "Jokowi"):
+        assert not any(name.lower() in m.lower() for m in masked), (name, masked)
+    assert masked[0].startswith("Coblos [NOMOR]!")
+    assert "[CALON]" in masked[2] and "[TAGAR]" in masked[4]
+    unmasked = TextPreparer(Preprocessing(mask_cues=False))(texts)
+    assert unmasked == texts
+
+
+def test_swapping_sides_leaves_the_masked_text_unchanged() -> None:
+    """Over every swap the fairness test makes on the seed and written sets, the masked text
+    is the same before and after, except where a swap turns a cue into a word the matcher
+    only counts in election context (a slogan, "AMIN" as a prayer word)."""
+    matcher = default_matcher()
+    prepare = TextPreparer(Preprocessing(mask_cues=True), watchlist_matcher=matcher)
+    examples = corpus.load_seed() + corpus.load_seed(corpus.WRITTEN_PATH)
+    pairs = swap_pairs(examples, matcher, contests_of(matcher))
+    assert len(pairs) > 1000
+    before = prepare([examples[i].text for i, *_ in pairs])
+    after = prepare([text for *_, text in pairs])
+    differ = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert len(differ) / len(pairs) < 0.005, differ[:5]
+    for b, a in differ:  # what is left is a context-dependent cue left unmasked
+        leftover = set(a.split()) ^ set(b.split())
+        assert leftover, (b, a)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = make_tiny_base(tmp_path_factory.mktemp("base"))
+    examples = toy_examples()
+    out = tmp_path_factory.mktemp("model")
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=out,
+        config=TrainConfig(max_steps=30, batch_size=8, learning_rate=2e-3, threads=1),
+    )
+    return out
+
+
+def test_classifier_applies_the_models_masking(tiny_model: Path, tmp_path: Path) -> None:
+    texts = ["ayo coblos anies menang", "ayo coblos prabowo menang", "ayo coblos ganjar menang"]
+    plain = Classifier(tiny_model, quantize=False, threads=1).probabilities(texts)
+    assert not np.allclose(plain[0], plain[1])  # the names are in the tiny vocabulary
+    masked_dir = tmp_path / "masked"
+    shutil.copytree(tiny_model, masked_dir)
+    preprocess.save(masked_dir, Preprocessing(mask_cues=True))
+    masked = Classifier(masked_dir, quantize=False, threads=1)
+    probs = masked.probabilities(texts)
+    np.testing.assert_array_equal(probs[0], probs[1])
+    np.testing.assert_array_equal(probs[0], probs[2])
+    assert masked.prepare(texts)[0] == "ayo coblos [CALON] menang"
