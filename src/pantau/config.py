@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     sweep: SweepSettings = Field(default_factory=SweepSettings)
 
+    @field_validator("shared_dir")
+    @classmethod
+    def _shared_from_project(cls, value: Path | None) -> Path | None:
+        """A relative ``shared_dir`` (the config file's ``../shared``) is the project's sibling,
+        wherever the command runs from."""
+        return value if value is None or value.is_absolute() else PROJECT_ROOT / value
+
     @field_validator("display_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -87,3 +87,24 @@ def test_bad_settings_name_the_problem(
     _write(tmp_path / "bad.toml", text, monkeypatch)
     with pytest.raises(ConfigError, match=fragment):
         get_settings()
+
+
+def test_relative_shared_dir_is_taken_from_the_project_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pantau.config import PROJECT_ROOT
+
+    monkeypatch.delenv("PANTAU_SHARED_DIR", raising=False)
+    _write(tmp_path / "p.toml", 'shared_dir = "../shared"\n', monkeypatch)
+    monkeypatch.chdir(tmp_path)  # wherever the command runs from
+    assert get_settings().shared_dir == PROJECT_ROOT / ".." / "shared"
+    monkeypatch.setenv("PANTAU_SHARED_DIR", str(tmp_path / "elsewhere"))
+    reset_settings()
+    assert get_settings().shared_dir == tmp_path / "elsewhere"
+
+
+def test_the_shipped_config_points_at_the_sibling_shared_folder() -> None:
+    from pantau.config import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "config" / "pantau.toml").read_text(encoding="utf-8")
+    assert 'shared_dir = "../shared"' in text
