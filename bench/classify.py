@@ -24,7 +24,7 @@ import torch
 
 from pantau.classify import corpus, metrics, preprocess
 from pantau.classify.build import default_datasets_dir, default_model_dir
-from pantau.classify.predict import load_classifier
+from pantau.classify.predict import clear_classifier_cache, load_classifier
 from pantau.classify.preprocess import TextPreparer
 from pantau.classify.service import predict_file
 from pantau.config import get_settings
@@ -41,7 +41,7 @@ def eval_examples(datasets_dir: Path | None, n: int) -> list[corpus.Example]:
 def run_fast(
     model: Path, examples: list[corpus.Example], quantize: bool | None
 ) -> dict[str, float]:
-    load_classifier.cache_clear()
+    clear_classifier_cache()
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.tsv", Path(tmp) / "out.jsonl"
         clean = [e.text.replace("\t", " ").replace("\n", " ") for e in examples]

@@ -15,6 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from pantau.classify import corpus
 from pantau.classify.base import base_model_source, ensure_offline_base
 from pantau.classify.card import git_commit, write_card
@@ -24,6 +26,7 @@ from pantau.classify.fairness import (
     SwapMatcher,
     contests_of,
     counterfactual,
+    party_keys,
     per_candidate,
     precision_gap,
 )
@@ -133,6 +136,9 @@ def build_model(
             "training_data": _data_summary(splits, train),
         }
         save_preprocessing(tmp, prep)
+        info["quantization"] = calibrate_int8(
+            tmp, calibration=[e.text for e in train], dev=[e.text for e in splits.dev]
+        )
         info |= evaluate_all(model_dir=tmp, splits=splits, matcher=matcher)
         write_card(tmp, info)
         if out_dir.exists():
@@ -176,7 +182,7 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         sides = per_candidate(examples, pred, matcher)
         fairness[name] = {
             "per_candidate": sides,
-            "precision_gap": precision_gap(sides),
+            "precision_gap": precision_gap(sides, exclude=party_keys(matcher)),
             "counterfactual": counterfactual(fp32, examples, matcher, original_probs=probs),
         }
         if name == "heldout":
@@ -189,6 +195,41 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         "quantize_int8": ok,
         "quantize_reason": f"largest macro-F1 drop {worst if worst is None else round(worst, 4)}"
         f" (tolerance {QUANT_TOLERANCE})",
+    }
+
+
+CALIBRATION_TEXTS = 256
+
+
+def calibrate_int8(
+    model_dir: Path, *, calibration: Sequence[str], dev: Sequence[str]
+) -> dict[str, Any]:
+    """Record activation ranges for int8 inference (:mod:`.quantize`) and choose SmoothQuant's
+    alpha on the dev split (agreement with fp32), never on held-out or test data."""
+    from pantau.classify.quantize import METHOD, Calibration, activation_maxima, choose_alpha
+
+    step = max(1, len(calibration) // CALIBRATION_TEXTS)
+    sample = list(calibration[::step][:CALIBRATION_TEXTS])
+    classifier = Classifier(model_dir, quantize=False)
+    fp32 = classifier.model
+    act_max = activation_maxima(fp32, lambda: classifier.probabilities(sample))
+    texts = list(dev) or sample
+
+    def decide(model: torch.nn.Module) -> Any:
+        classifier.model = model
+        return classifier.probabilities(texts).argmax(axis=1)
+
+    try:
+        alpha, agreement = choose_alpha(decide, fp32, act_max)
+    finally:
+        classifier.model = fp32
+    Calibration(act_max, alpha, len(sample)).save(model_dir)
+    return {
+        "method": METHOD,
+        "alpha": alpha,
+        "n_calibration": len(sample),
+        "agreement_by_alpha": {str(a): round(v, 4) for a, v in agreement.items()},
+        "chosen_on": "dev" if dev else "calibration texts",
     }
 
 
@@ -213,7 +254,7 @@ def _contest_fairness(
         out[f"heldout:{source}"] = {
             "contest": election,
             "per_candidate": own,
-            "precision_gap": precision_gap(own),
+            "precision_gap": precision_gap(own, exclude=party_keys(default_side_matcher())),
             "counterfactual": counterfactual(
                 classifier,
                 subset,

@@ -64,6 +64,16 @@ def _split_table(name: str, rep: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _quantization(q: dict[str, Any]) -> str:
+    if not q:
+        return "plain per-tensor int8"
+    return (
+        f"{q.get('method')}, alpha {q.get('alpha')} chosen on the {q.get('chosen_on')} "
+        f"(int8/fp32 decision agreement by alpha: {q.get('agreement_by_alpha')}), "
+        f"{q.get('n_calibration')} calibration texts"
+    )
+
+
 def _preparation(prep: dict[str, Any]) -> str:
     if not prep.get("mask_cues"):
         return "texts as written (candidate names visible to the model)"
@@ -113,7 +123,7 @@ def render_card(info: dict[str, Any]) -> str:
         f"- trained: {model.get('trained_at')} in {_fmt(model.get('train_seconds'))} s, "
         f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
-        f"({info.get('quantize_reason', '')})",
+        f"({info.get('quantize_reason', '')}); {_quantization(info.get('quantization', {}))}",
         f"- input preparation: {_preparation(model.get('preprocessing', {}))}",
         "",
         "## Training data",

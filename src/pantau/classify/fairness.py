@@ -8,7 +8,7 @@ counts how often the flag decision, and the 4-class label, change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from pantau.classify.corpus import WATCHED_CONTESTS, CueMatcher, Example
@@ -49,12 +49,34 @@ def per_candidate(
     return out
 
 
+# A side's precision counts towards the gap only with this many flags: with 5, one wrong flag
+# moves it by 20 points, so a 5-point target could not be told from noise.
+MIN_FLAGGED = 20
+
+
 def precision_gap(
-    per_side: dict[str, dict[str, float | int]], *, min_flagged: int = 5
+    per_side: dict[str, dict[str, float | int]],
+    *,
+    min_flagged: int = MIN_FLAGGED,
+    exclude: Collection[str] = (),
 ) -> float | None:
-    """Largest difference of flag precision between sides with at least ``min_flagged`` flags."""
-    values = [float(v["precision"]) for v in per_side.values() if v["flagged"] >= min_flagged]
+    """Largest difference of flag precision between candidates (sides not in ``exclude``,
+    e.g. parties) with at least ``min_flagged`` flags; None with fewer than two such."""
+    values = [
+        float(v["precision"])
+        for side, v in per_side.items()
+        if v["flagged"] >= min_flagged and side not in exclude
+    ]
     return max(values) - min(values) if len(values) >= 2 else None
+
+
+def party_keys(matcher: object) -> frozenset[str]:
+    """The parties among a matcher's sides (``kind == "party"`` in the watch lists): the
+    per-candidate gap is between candidate pairs, not parties."""
+    sides = getattr(matcher, "sides", None)
+    if not isinstance(sides, dict):
+        return frozenset()
+    return frozenset(k for k, info in sides.items() if getattr(info, "kind", "") == "party")
 
 
 def contests_of(matcher: object) -> list[tuple[str, ...]]:

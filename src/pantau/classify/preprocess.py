@@ -81,8 +81,7 @@ def load(model_dir: Path) -> Preprocessing:
 # Watch lists spell some nicknames with an honorific ("Pak Prabowo", "Gus Imin") and others
 # without ("Anies"), so "Pak Anies" masks to "Pak [CALON]" but "Pak Prabowo" to "[CALON]".
 # Masked texts are made canonical so that swapping one side's cues for another's cannot
-# change them: an honorific right before a placeholder is dropped, and a run of the same
-# placeholder joined by spaces, hyphens, "&" or "/" ("[CALON]-[CALON]") becomes one.
+# change them: see :func:`canonical`.
 HONORIFICS = (
     "pak",
     "bapak",
@@ -119,10 +118,16 @@ _HONORIFIC_RE = re.compile(
     rf"(?<![\w@#])(?:{'|'.join(HONORIFICS)})\.?\s+(?={_PLACEHOLDER})", re.IGNORECASE
 )
 _RUN_RE = re.compile(rf"({_PLACEHOLDER})(?:\s*[-&/]?\s*\1)+")
+# One matcher masks a name inside a hashtag or handle ("#anies" -> "#[CALON]"), another masks
+# the whole hashtag ("#AHY" -> "[TAGAR]") or handle: both become the whole-token form.
+_HASHTAG_RE = re.compile(rf"#{_PLACEHOLDER}(?!\w)")
+_MENTION_RE = re.compile(rf"@({_PLACEHOLDER})(?!\w)")
 
 
 def canonical(text: str) -> str:
-    """Masked text with honorifics before placeholders dropped and placeholder runs merged."""
+    """Masked text in one form: a hashtag or handle that is only a placeholder becomes the
+    whole-token placeholder, honorifics before placeholders are dropped, runs merged."""
+    text = _MENTION_RE.sub(r"\1", _HASHTAG_RE.sub("[TAGAR]", text))
     return _RUN_RE.sub(r"\1", _HONORIFIC_RE.sub("", text))
 
 

@@ -40,6 +40,28 @@ def test_per_candidate_by_hand() -> None:
     assert set(sides) == {"anies-muhaimin", "prabowo-gibran"}
     assert precision_gap(sides, min_flagged=1) == 0.5
     assert precision_gap(sides, min_flagged=2) is None  # only one side with 2 flags
+    assert precision_gap(sides) is None  # the default asks for 20 flags a side
+
+
+def test_precision_gap_is_between_candidates_with_enough_flags() -> None:
+    def side(precision: float, flagged: int) -> dict[str, float | int]:
+        return {"precision": precision, "recall": 1.0, "flagged": flagged, "partisan": flagged}
+
+    sides = {
+        "anies-muhaimin": side(0.80, 40),
+        "prabowo-gibran": side(0.70, 25),
+        "ganjar-mahfud": side(1.00, 19),  # too few flags to tell from noise
+        "pdip": side(0.20, 60),  # a party, not a candidate
+    }
+    from pantau.classify.fairness import party_keys
+    from pantau.registry.cues import default_matcher
+
+    parties = party_keys(default_matcher())
+    assert {"pdip", "gerindra", "pks"} <= parties
+    assert not parties & {"anies-muhaimin", "prabowo-gibran", "ganjar-mahfud"}
+    assert precision_gap(sides, exclude=parties) == pytest.approx(0.10)
+    assert precision_gap(sides) == pytest.approx(0.60)  # parties count unless excluded
+    assert party_keys(ToyMatcher()) == frozenset()  # no side kinds known: nothing excluded
 
 
 @pytest.fixture(scope="module")

@@ -49,6 +49,9 @@ def test_canonical_drops_honorifics_and_merges_runs() -> None:
     # words merely ending like an honorific, and different placeholders, stay
     assert canonical("bapak2 [CALON] [TAGAR]") == "bapak2 [CALON] [TAGAR]"
     assert canonical("Pak Budi datang") == "Pak Budi datang"
+    # a name masked inside a hashtag or handle reads like a whole masked hashtag or handle
+    assert canonical("#[CALON] menang, pak @[CALON]!") == "[TAGAR] menang, [CALON]!"
+    assert canonical("#[CALON]2024 #Paslon[NOMOR]") == "#[CALON]2024 #Paslon[NOMOR]"
 
 
 def test_masking_hides_every_side_of_both_watch_lists_and_past_contests() -> None:
@@ -114,3 +117,20 @@ def test_classifier_applies_the_models_masking(tiny_model: Path, tmp_path: Path)
     np.testing.assert_array_equal(probs[0], probs[1])
     np.testing.assert_array_equal(probs[0], probs[2])
     assert masked.prepare(texts)[0] == "ayo coblos [CALON] menang"
+
+
+@pytest.mark.shared
+def test_swapping_the_2017_pairs_leaves_the_heldout_masked_text_unchanged(
+    shared_dir: Path,
+) -> None:
+    from pantau.classify.historical import HISTORICAL_CONTESTS, historical_matcher
+
+    examples = corpus.load_labelled("pilkada_dki2017", datasets_dir=shared_dir / "datasets")
+    past = historical_matcher("pilkada-dki-2017")
+    pairs = swap_pairs(examples, past, HISTORICAL_CONTESTS["pilkada-dki-2017"])
+    assert len(pairs) > 1000
+    prepare = TextPreparer(Preprocessing(mask_cues=True))
+    before = prepare([examples[i].text for i, *_ in pairs])
+    after = prepare([text for *_, text in pairs])
+    differ = sum(b != a for b, a in zip(before, after, strict=True))
+    assert differ / len(pairs) < 0.005

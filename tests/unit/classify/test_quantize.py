@@ -1,0 +1,121 @@
+"""int8 inference: SmoothQuant scaling is exact in fp32, the record round-trips and belongs to
+its model, alpha is chosen by agreement, and the quantised classifier stays close to fp32."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from pantau.classify import quantize
+from pantau.classify.build import calibrate_int8
+from pantau.classify.predict import Classifier
+from pantau.classify.train import TrainConfig, fine_tune
+from pantau.errors import ModelError
+from tests.unit.classify.tiny import make_tiny_base, toy_examples
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = make_tiny_base(tmp_path_factory.mktemp("base"))
+    examples = toy_examples()
+    out = tmp_path_factory.mktemp("model")
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=out,
+        config=TrainConfig(max_steps=60, batch_size=8, learning_rate=2e-3, threads=1, seed=5),
+    )
+    return out
+
+
+def _outlier_mlp() -> torch.nn.Sequential:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.GELU(), torch.nn.Linear(32, 4))
+
+
+def _outlier_inputs() -> torch.Tensor:
+    torch.manual_seed(1)
+    x = torch.randn(256, 16)
+    x[:, 3] *= 60.0  # one channel far larger than the rest, as in BERT's feed-forward inputs
+    return x
+
+
+def test_smoothing_is_exact_in_real_arithmetic() -> None:
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    assert set(act) == {"0", "2"}
+    assert act["0"][3] == pytest.approx(float(x[:, 3].abs().max()))
+    smoothed = quantize.smoothed_copy(model, act, 0.7)
+    assert isinstance(smoothed[0], quantize.Smoothed)
+    torch.testing.assert_close(smoothed(x), model(x), rtol=1e-4, atol=1e-4)
+    assert not isinstance(model[0], quantize.Smoothed)  # the original is left alone
+
+
+def test_smoothing_shrinks_the_int8_error_with_an_outlier_channel() -> None:
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    with torch.inference_mode():
+        ref = model(x)
+        plain = quantize.quantize(model, None)(x)
+        smooth = quantize.quantize(model, quantize.Calibration(act, 0.7, 256))(x)
+    assert float((smooth - ref).abs().mean()) < float((plain - ref).abs().mean())
+
+
+def test_calibration_from_another_model_is_refused() -> None:
+    model = _outlier_mlp()
+    wrong = {"0": torch.ones(8), "2": torch.ones(32)}
+    with pytest.raises(ModelError, match="another model"):
+        quantize.smoothed_copy(model, wrong, 0.5)
+
+
+def test_record_round_trip_and_bad_record(tmp_path: Path) -> None:
+    assert quantize.Calibration.load(tmp_path) is None
+    record = quantize.Calibration({"a.b": torch.arange(4.0)}, 0.6, 12)
+    record.save(tmp_path)
+    back = quantize.Calibration.load(tmp_path)
+    assert back is not None and (back.alpha, back.n_texts) == (0.6, 12)
+    torch.testing.assert_close(back.act_max["a.b"], torch.arange(4.0))
+    (tmp_path / quantize.CONFIG_FILE).write_text(json.dumps({"alpha": 1.5, "n_texts": 1}))
+    with pytest.raises(ModelError, match="alpha must be between"):
+        quantize.Calibration.load(tmp_path)
+
+
+def test_choose_alpha_takes_the_best_agreement_smallest_on_ties() -> None:
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    calls: list[int] = []
+
+    def decide(m: torch.nn.Module) -> np.ndarray:
+        calls.append(1)
+        with torch.inference_mode():
+            return m(x).argmax(dim=1).numpy()
+
+    alpha, agreement = quantize.choose_alpha(decide, model, act, alphas=(0.9, 0.5, 0.7))
+    assert set(agreement) == {0.9, 0.5, 0.7} and len(calls) == 4  # fp32 once, then each alpha
+    best = max(agreement.values())
+    assert agreement[alpha] == best
+    assert alpha == min(a for a, v in agreement.items() if v == best)
+
+
+def test_calibrated_classifier_uses_smoothquant_and_tracks_fp32(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    model_dir = tmp_path / "m"
+    shutil.copytree(tiny_model, model_dir)
+    texts = [e.text for e in toy_examples()]
+    result = calibrate_int8(model_dir, calibration=texts, dev=texts[::2])
+    assert result["alpha"] in quantize.ALPHAS
+    assert set(result["agreement_by_alpha"]) == {str(a) for a in quantize.ALPHAS}
+    assert (model_dir / quantize.CALIBRATION_FILE).is_file()
+    int8 = Classifier(model_dir, quantize=True, threads=1)
+    assert any(isinstance(m, quantize.Smoothed) for m in int8.model.modules())
+    fp32 = Classifier(model_dir, quantize=False, threads=1)
+    agree = np.mean(int8.probabilities(texts).argmax(1) == fp32.probabilities(texts).argmax(1))
+    assert agree >= 0.9
