@@ -61,6 +61,22 @@ def test_batching_and_length_sorting_do_not_change_outputs(trained: Path) -> Non
     np.testing.assert_allclose(batched, alone, atol=1e-5)
 
 
+def test_parallel_workers_give_the_same_probabilities(trained: Path) -> None:
+    texts = [e.text for e in toy_examples()] * 3
+    one = Classifier(trained, quantize=False, threads=1, batch_size=4)
+    two = Classifier(trained, quantize=False, threads=2, batch_size=4)
+    assert (one.workers, two.workers) == (1, 2)
+    np.testing.assert_allclose(one.probabilities(texts), two.probabilities(texts), atol=1e-6)
+
+
+def test_pad_batch_pads_right_and_masks() -> None:
+    from pantau.classify.predict import pad_batch
+
+    ids, mask = pad_batch([[0, 5, 2], [0, 2]], pad_id=1)
+    assert ids.tolist() == [[0, 5, 2], [0, 2, 1]]
+    assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
 def test_suggestions_carry_targets_from_the_matcher(trained: Path) -> None:
     clf = Classifier(trained, quantize=False, threads=1)
     [s] = clf.suggest(["jangan pilih prabowo dinasti"], matcher=ToyMatcher())
