@@ -42,7 +42,8 @@ def freeze_bottom(model: torch.nn.Module, k: int) -> None:
         layer.requires_grad_(False)
 
 
-def _pad(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+def pad_batch(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pad token id lists to the longest; returns (input_ids, attention_mask)."""
     width = max(len(x) for x in ids)
     input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(ids), width), dtype=torch.long)
@@ -71,7 +72,7 @@ def bottom_features(
     with torch.inference_mode():
         for start in tqdm(starts, desc="frozen layers", unit="batch", disable=not progress):
             chunk = order[start : start + batch_size]
-            input_ids, mask = _pad([ids[i] for i in chunk], pad_id)
+            input_ids, mask = pad_batch([ids[i] for i in chunk], pad_id)
             hidden = base.embeddings(input_ids=input_ids)
             attn = create_bidirectional_mask(
                 config=base.config, inputs_embeds=hidden, attention_mask=mask

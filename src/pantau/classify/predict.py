@@ -54,17 +54,6 @@ def set_threads(threads: int | None) -> int:
     return n
 
 
-def pad_batch(sequences: Sequence[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-pad token id lists to the longest; returns (input_ids, attention_mask)."""
-    width = max(len(s) for s in sequences)
-    input_ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
-    for row, seq in enumerate(sequences):
-        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-        mask[row, : len(seq)] = 1
-    return input_ids, mask
-
-
 def read_model_info(model_dir: Path) -> dict[str, Any]:
     """The model folder's ``metrics.json`` (training data, base, metrics), or ``{}``."""
     path = model_dir / METRICS_FILE
@@ -137,6 +126,8 @@ class Classifier:
         pad_id = self.tokenizer.pad_token_id
         if pad_id is None:
             raise ModelError(f"{self.model_dir}: the tokenizer has no padding token")
+
+        from pantau.classify.partial import pad_batch
 
         def run(chunk: list[int]) -> tuple[list[int], npt.NDArray[np.float32]]:
             input_ids, mask = pad_batch([ids[i] for i in chunk], int(pad_id))

@@ -60,26 +60,16 @@ def sheet(
         directory = _datasets_dir(datasets)
         first_dir, second_dir = _dirs(labels_dir)
         first = labelling.labelled_ids(dataset, first_dir)
-        if second:
-            done = labelling.labelled_ids(dataset, second_dir)
-            rows = labelling.sheet_rows(
-                dataset,
-                datasets_dir=directory,
-                n=n,
-                political_only=political,
-                seed=seed,
-                exclude=done,
-                only=first,
-            )
-        else:
-            rows = labelling.sheet_rows(
-                dataset,
-                datasets_dir=directory,
-                n=n,
-                political_only=political,
-                seed=seed,
-                exclude=first,
-            )
+        # A second reading covers rows read once and not yet twice; a first, unread rows.
+        rows = labelling.sheet_rows(
+            dataset,
+            datasets_dir=directory,
+            n=n,
+            political_only=political,
+            seed=seed,
+            exclude=labelling.labelled_ids(dataset, second_dir) if second else first,
+            only=first if second else None,
+        )
         labelling.write_sheet(rows, out)
         console.print(f"{len(rows)} rows of {dataset} written to {out}", highlight=False)
 

@@ -13,10 +13,10 @@ from pantau.classify import corpus, preprocess
 from pantau.classify.fairness import contests_of, swap_pairs
 from pantau.classify.predict import Classifier
 from pantau.classify.preprocess import Preprocessing, TextPreparer, canonical
-from pantau.classify.train import TrainConfig, fine_tune
+from pantau.classify.train import TrainConfig
 from pantau.errors import ModelError
 from pantau.registry.cues import default_matcher
-from tests.unit.classify.tiny import make_tiny_base, toy_examples
+from tests.unit.classify.tiny import train_tiny
 
 
 def test_round_trip_and_absent_file(tmp_path: Path) -> None:
@@ -92,17 +92,9 @@ def test_swapping_sides_leaves_the_masked_text_unchanged() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = make_tiny_base(tmp_path_factory.mktemp("base"))
-    examples = toy_examples()
-    out = tmp_path_factory.mktemp("model")
-    fine_tune(
-        base=str(base),
-        texts=[e.text for e in examples],
-        labels=[e.label for e in examples],
-        out_dir=out,
-        config=TrainConfig(max_steps=30, batch_size=8, learning_rate=2e-3, threads=1),
+    return train_tiny(
+        tmp_path_factory, TrainConfig(max_steps=30, batch_size=8, learning_rate=2e-3, threads=1)
     )
-    return out
 
 
 def test_classifier_applies_the_models_masking(tiny_model: Path, tmp_path: Path) -> None:

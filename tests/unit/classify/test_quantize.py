@@ -13,24 +13,17 @@ import torch
 from pantau.classify import quantize
 from pantau.classify.build import calibrate_int8
 from pantau.classify.predict import Classifier
-from pantau.classify.train import TrainConfig, fine_tune
+from pantau.classify.train import TrainConfig
 from pantau.errors import ModelError
-from tests.unit.classify.tiny import make_tiny_base, toy_examples
+from tests.unit.classify.tiny import toy_examples, train_tiny
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = make_tiny_base(tmp_path_factory.mktemp("base"))
-    examples = toy_examples()
-    out = tmp_path_factory.mktemp("model")
-    fine_tune(
-        base=str(base),
-        texts=[e.text for e in examples],
-        labels=[e.label for e in examples],
-        out_dir=out,
-        config=TrainConfig(max_steps=60, batch_size=8, learning_rate=2e-3, threads=1, seed=5),
+    return train_tiny(
+        tmp_path_factory,
+        TrainConfig(max_steps=60, batch_size=8, learning_rate=2e-3, threads=1, seed=5),
     )
-    return out
 
 
 def _outlier_mlp() -> torch.nn.Sequential:

@@ -12,26 +12,16 @@ from sqlalchemy.orm import Session
 from pantau.classify.models import Prediction
 from pantau.classify.predict import model_version
 from pantau.classify.service import classify_posts, predict_file
-from pantau.classify.train import TrainConfig, fine_tune
+from pantau.classify.train import TrainConfig
 from pantau.collect.models import Post
 from pantau.store.db import utcnow
-from tests.unit.classify.tiny import ToyMatcher, make_tiny_base, toy_examples
+from tests.unit.classify.tiny import ToyMatcher, train_tiny
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = make_tiny_base(tmp_path_factory.mktemp("base"))
-    out = tmp_path_factory.mktemp("model")
-    examples = toy_examples()
     config = TrainConfig(batch_size=8, learning_rate=2e-3, max_steps=40, threads=1)
-    fine_tune(
-        base=str(base),
-        texts=[e.text for e in examples],
-        labels=[e.label for e in examples],
-        out_dir=out,
-        config=config,
-    )
-    return out
+    return train_tiny(tmp_path_factory, config)
 
 
 def _post(post_id: str, text: str, **extra: object) -> Post:

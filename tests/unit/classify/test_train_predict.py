@@ -13,24 +13,14 @@ from pantau.classify.build import evaluate_all
 from pantau.classify.card import write_card
 from pantau.classify.predict import Classifier, model_version, read_model_info
 from pantau.classify.train import LABELS, TrainConfig, fine_tune, length_bucketed_batches
-from tests.unit.classify.tiny import ToyMatcher, make_tiny_base, toy_examples
+from tests.unit.classify.tiny import ToyMatcher, make_tiny_base, toy_examples, train_tiny
 
 CONFIG = TrainConfig(epochs=1, batch_size=8, learning_rate=2e-3, max_steps=150, threads=1, seed=3)
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = make_tiny_base(tmp_path_factory.mktemp("base"))
-    examples = toy_examples()
-    out = tmp_path_factory.mktemp("model")
-    fine_tune(
-        base=str(base),
-        texts=[e.text for e in examples],
-        labels=[e.label for e in examples],
-        out_dir=out,
-        config=CONFIG,
-    )
-    return out
+    return train_tiny(tmp_path_factory, CONFIG)
 
 
 def test_model_folder_has_label_maps_and_tokenizer(trained: Path) -> None:
@@ -70,7 +60,7 @@ def test_parallel_workers_give_the_same_probabilities(trained: Path) -> None:
 
 
 def test_pad_batch_pads_right_and_masks() -> None:
-    from pantau.classify.predict import pad_batch
+    from pantau.classify.partial import pad_batch
 
     ids, mask = pad_batch([[0, 5, 2], [0, 2]], pad_id=1)
     assert ids.tolist() == [[0, 5, 2], [0, 2, 1]]

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import torch
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 from pantau.classify.corpus import Example
+from pantau.classify.train import TrainConfig, fine_tune
 
 _WORDS = (
     "coblos pilih dukung menang lanjutkan jangan tolak gagal dinasti bohong kpu tps jadwal "
@@ -104,3 +106,18 @@ class ToyMatcher:
     def mask(self, text: str) -> str:
         cues = {c for values in self.sides.values() for c in values}
         return re.sub(r"[\w#]+", lambda m: "[CALON]" if m.group(0) in cues else m.group(0), text)
+
+
+def train_tiny(factory: pytest.TempPathFactory, config: TrainConfig) -> Path:
+    """A tiny base fine-tuned on the toy examples (for module-scoped fixtures)."""
+    base = make_tiny_base(factory.mktemp("base"))
+    examples = toy_examples()
+    out = factory.mktemp("model")
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=out,
+        config=config,
+    )
+    return out
