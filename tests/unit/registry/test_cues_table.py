@@ -136,7 +136,8 @@ def _mixed_texts(draw: st.DrawFn) -> tuple[str, str, str]:
     cues = [draw(st.sampled_from(a.cues.phrases(kind))) for kind in kinds]
     fillers = draw(
         st.lists(
-            st.sampled_from(["ayo", "mantap", "kata warga", "jelas", "bersama"]),
+            # Words no cue contains: "bersama" + "Indonesia Maju" would be a slogan of its own.
+            st.sampled_from(["ayo", "mantap", "kata warga", "jelas", "tentu"]),
             min_size=len(cues),
             max_size=len(cues),
         )
