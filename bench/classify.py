@@ -54,10 +54,9 @@ def run_fast(
     return _scores(examples, pred, seconds)
 
 
-def run_naive(model: Path, examples: list[corpus.Example], threads: int) -> dict[str, float]:
+def run_naive(model: Path, examples: list[corpus.Example]) -> dict[str, float]:
     from transformers import pipeline
 
-    torch.set_num_threads(threads)  # every core for each call (a Classifier sets 1 per worker)
     clf = pipeline("text-classification", model=str(model), tokenizer=str(model), device=-1)
     prepare = TextPreparer(preprocess.load(model))
     started = time.perf_counter()
@@ -90,7 +89,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     examples = eval_examples(datasets, args.n)
     results = {
-        "naive_pipeline": run_naive(model, examples, args.threads),
+        "naive_pipeline": run_naive(model, examples),
         "predict_fp32": run_fast(model, examples, quantize=False),
         "predict_int8": run_fast(model, examples, quantize=True),
     }

@@ -103,8 +103,12 @@ def test_relative_shared_dir_is_taken_from_the_project_folder(
     assert get_settings().shared_dir == tmp_path / "elsewhere"
 
 
-def test_the_shipped_config_points_at_the_sibling_shared_folder() -> None:
+def test_the_shipped_config_points_at_the_sibling_shared_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from pantau.config import PROJECT_ROOT
 
-    text = (PROJECT_ROOT / "config" / "pantau.toml").read_text(encoding="utf-8")
-    assert 'shared_dir = "../shared"' in text
+    monkeypatch.delenv("PANTAU_SHARED_DIR", raising=False)
+    monkeypatch.setenv("PANTAU_CONFIG_FILE", str(PROJECT_ROOT / "config" / "pantau.toml"))
+    reset_settings()
+    assert get_settings().shared_dir == PROJECT_ROOT / ".." / "shared"

@@ -186,7 +186,7 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
             "counterfactual": counterfactual(fp32, examples, matcher, original_probs=probs),
         }
         if name == "heldout":
-            fairness |= _contest_fairness(fp32, examples, pred, probs)
+            fairness |= _contest_fairness(fp32, examples, pred, probs, party_keys(matcher))
     ok = bool(drops) and max(drops) <= QUANT_TOLERANCE
     worst = max(drops) if drops else None
     return {
@@ -239,7 +239,11 @@ HELDOUT_CONTESTS: dict[str, str] = {"pilkada_dki2017": "pilkada-dki-2017"}
 
 
 def _contest_fairness(
-    classifier: Classifier, examples: Sequence[Example], pred: Sequence[str], probs: Any
+    classifier: Classifier,
+    examples: Sequence[Example],
+    pred: Sequence[str],
+    probs: Any,
+    parties: frozenset[str],
 ) -> dict[str, Any]:
     from pantau.classify.historical import HISTORICAL_CONTESTS, historical_matcher
 
@@ -254,7 +258,7 @@ def _contest_fairness(
         out[f"heldout:{source}"] = {
             "contest": election,
             "per_candidate": own,
-            "precision_gap": precision_gap(own, exclude=party_keys(default_side_matcher())),
+            "precision_gap": precision_gap(own, exclude=parties),
             "counterfactual": counterfactual(
                 classifier,
                 subset,

@@ -20,7 +20,7 @@ import io
 import re
 import tempfile
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,16 +197,24 @@ def _read_smsa(folder: Path) -> Iterator[Row]:
                 yield Row("indonlu_smsa", f"{part}:{index}", normalise_text(text), {"label": label})
 
 
-def _read_emot(folder: Path) -> Iterator[Row]:
-    for part in ("train", "valid", "test"):
-        with (folder / f"{part}_preprocess.csv").open(encoding="utf-8", newline="") as fh:
+def _csv_parts(
+    name: str, files: Sequence[tuple[str, Path]], text_column: str, label_column: str
+) -> Iterator[Row]:
+    """Rows of CSV files split into parts (``train``, ``valid``, ...): ids ``<part>:<index>``."""
+    for part, path in files:
+        with path.open(encoding="utf-8", newline="") as fh:
             for index, rec in enumerate(csv.DictReader(fh)):
                 yield Row(
-                    "indonlu_emot",
+                    name,
                     f"{part}:{index}",
-                    normalise_text(rec["tweet"]),
-                    {"label": rec["label"]},
+                    normalise_text(rec[text_column] or ""),
+                    {label_column: rec[label_column] or ""},
                 )
+
+
+def _read_emot(folder: Path) -> Iterator[Row]:
+    parts = [(p, folder / f"{p}_preprocess.csv") for p in ("train", "valid", "test")]
+    return _csv_parts("indonlu_emot", parts, "tweet", "label")
 
 
 def _read_netifier(folder: Path) -> Iterator[Row]:
@@ -218,15 +226,8 @@ def _read_netifier(folder: Path) -> Iterator[Row]:
 
 
 def _read_indolem_sentiment(folder: Path) -> Iterator[Row]:
-    for part in ("train0", "dev0", "test0"):
-        with (folder / f"{part}.csv").open(encoding="utf-8", newline="") as fh:
-            for index, rec in enumerate(csv.DictReader(fh)):
-                yield Row(
-                    "indolem_sentiment",
-                    f"{part}:{index}",
-                    normalise_text(rec["sentence"] or ""),
-                    {"sentiment": rec["sentiment"] or ""},
-                )
+    parts = [(p, folder / f"{p}.csv") for p in ("train0", "dev0", "test0")]
+    return _csv_parts("indolem_sentiment", parts, "sentence", "sentiment")
 
 
 _INDONLU = ("IndoNLP/indonlu", "ce728f6926a36174b9923dfe49d6a6839b6e9bb7")

@@ -31,11 +31,6 @@ from pantau.classify.corpus import LABEL_COLUMNS, LABELS, LABELS_DIR, PARTISAN, 
 from pantau.classify.unrelated import is_political
 from pantau.errors import InputRejected, RowError
 
-FIRST_DIR = LABELS_DIR
-# Where a set was read twice: the blind second reading, and the first reading as it was before
-# the disagreements were adjudicated (the main file then holds the adjudicated labels).
-SECOND_DIR = LABELS_DIR / "second"
-FIRST_READING_DIR = LABELS_DIR / "first"
 SHEET_COLUMNS = ("row_id", "label", "targets", "note")
 # Sides of past contests that the public rows name but no matcher covers (Pilgub Sumatera
 # Utara 2018); parties are the watch lists' keys.
@@ -268,9 +263,16 @@ def agreement(first: dict[str, str], second: dict[str, str]) -> Agreement:
     )
 
 
+def second_dir(labels_dir: Path = LABELS_DIR) -> Path:
+    """Where the blind second readings of ``labels_dir``'s sets go."""
+    return labels_dir / "second"
+
+
 def reading_files(dataset: str, labels_dir: Path = LABELS_DIR) -> tuple[Path, Path] | None:
-    """(first reading, second reading) of a dataset read twice, or None."""
-    second = labels_dir / "second" / f"{dataset}.csv"
+    """(first reading, second reading) of a dataset read twice, or None. Once a set's
+    disagreements are adjudicated, its main file holds the adjudicated labels and ``first/``
+    the first reading as it was."""
+    second = second_dir(labels_dir) / f"{dataset}.csv"
     first = labels_dir / "first" / f"{dataset}.csv"
     if not first.is_file():
         first = labels_dir / f"{dataset}.csv"
@@ -280,8 +282,8 @@ def reading_files(dataset: str, labels_dir: Path = LABELS_DIR) -> tuple[Path, Pa
 def agreement_summary(labels_dir: Path = LABELS_DIR) -> dict[str, dict[str, float | int]]:
     """Agreement of every dataset read twice (for the model card)."""
     out: dict[str, dict[str, float | int]] = {}
-    second_dir = labels_dir / "second"
-    names = sorted(p.stem for p in second_dir.glob("*.csv")) if second_dir.is_dir() else []
+    seconds = second_dir(labels_dir)
+    names = sorted(p.stem for p in seconds.glob("*.csv")) if seconds.is_dir() else []
     for name in names:
         files = reading_files(name, labels_dir)
         if files is None:

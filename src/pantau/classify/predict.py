@@ -22,6 +22,7 @@ import numpy.typing as npt
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from pantau.classify.partial import pad_batch
 from pantau.errors import ModelError
 
 METRICS_FILE = "metrics.json"
@@ -86,11 +87,8 @@ class Classifier:
                 f"{model_dir}: not a trained model folder (no config.json); "
                 "build one with `pantau model train`"
             )
-        # Each of ``workers`` threads runs whole batches on one core: on small CPU matrices this
-        # beats one batch at a time spread over every core (391 vs 284 posts/s on 2 cores, int8;
-        # bench/README.md). Kernels release the GIL, so the threads run in parallel.
-        self.workers = set_threads(threads)
-        torch.set_num_threads(1)
+        # Cores to use; see probabilities() for how.
+        self.workers = threads or len(os.sched_getaffinity(0))
         self.model_dir = model_dir
         self.batch_size = batch_size
         self.max_length = max_length
@@ -106,7 +104,7 @@ class Classifier:
             from pantau.classify.quantize import Calibration
             from pantau.classify.quantize import quantize as to_int8
 
-            model = to_int8(model, Calibration.load(model_dir))
+            model = to_int8(model, Calibration.load(model_dir), inplace=True)
         self.model = model
         self.version = model_version(model_dir)
         from pantau.classify.preprocess import TextPreparer, load
@@ -127,19 +125,27 @@ class Classifier:
         if pad_id is None:
             raise ModelError(f"{self.model_dir}: the tokenizer has no padding token")
 
-        from pantau.classify.partial import pad_batch
-
         def run(chunk: list[int]) -> tuple[list[int], npt.NDArray[np.float32]]:
             input_ids, mask = pad_batch([ids[i] for i in chunk], int(pad_id))
             with torch.inference_mode():
                 logits = self.model(input_ids=input_ids, attention_mask=mask).logits
                 return chunk, torch.softmax(logits.float(), dim=-1).numpy()
 
-        if self.workers > 1 and len(chunks) > 1:
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                results = list(pool.map(run, chunks))
-        else:
-            results = [run(chunk) for chunk in chunks]
+        # With several batches, each of ``workers`` threads runs whole batches on one core:
+        # on small CPU matrices this beats one batch at a time over every core (392 vs 284
+        # posts/s on 2 cores, int8; bench/README.md); kernels release the GIL. One batch gets
+        # every core. torch's thread count is process-wide, so it is restored afterwards.
+        parallel = self.workers > 1 and len(chunks) > 1
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1 if parallel else self.workers)
+        try:
+            if parallel:
+                with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                    results = list(pool.map(run, chunks))
+            else:
+                results = [run(chunk) for chunk in chunks]
+        finally:
+            torch.set_num_threads(previous)
         for chunk, probs in results:
             out[chunk] = probs
         return out

@@ -111,11 +111,15 @@ def activation_maxima(model: torch.nn.Module, run: Callable[[], object]) -> dict
 
 
 def smoothed_copy(
-    model: torch.nn.Module, act_max: dict[str, torch.Tensor], alpha: float
+    model: torch.nn.Module,
+    act_max: dict[str, torch.Tensor],
+    alpha: float,
+    *,
+    inplace: bool = False,
 ) -> torch.nn.Module:
-    """A copy of ``model`` with every calibrated Linear wrapped in :class:`Smoothed` (the same
-    function in real arithmetic)."""
-    out = copy.deepcopy(model)
+    """``model`` (a copy unless ``inplace``) with every calibrated Linear wrapped in
+    :class:`Smoothed` (the same function in real arithmetic)."""
+    out = model if inplace else copy.deepcopy(model)
     for parent_name, parent in list(out.named_modules()):
         for child_name, child in list(parent.named_children()):
             full = f"{parent_name}.{child_name}" if parent_name else child_name
@@ -134,8 +138,12 @@ def smoothed_copy(
     return out
 
 
-def quantize(model: torch.nn.Module, calibration: Calibration | None) -> torch.nn.Module:
-    """int8 dynamic quantisation: smoothed and per channel when calibrated, else per tensor."""
+def quantize(
+    model: torch.nn.Module, calibration: Calibration | None, *, inplace: bool = False
+) -> torch.nn.Module:
+    """int8 dynamic quantisation: smoothed and per channel when calibrated, else per tensor.
+    ``model`` is left as it is unless ``inplace`` (a loader that no longer needs the fp32
+    weights saves a copy of them)."""
     with warnings.catch_warnings():
         # torch.ao.quantization is deprecated in favour of torchao, which is not installed.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -147,12 +155,13 @@ def quantize(model: torch.nn.Module, calibration: Calibration | None) -> torch.n
 
         if calibration is None:
             plain: torch.nn.Module = quantize_dynamic(  # type: ignore[no-untyped-call]
-                model, {torch.nn.Linear}, dtype=torch.qint8
+                model, {torch.nn.Linear}, dtype=torch.qint8, inplace=inplace
             )
             return plain
-        smoothed = smoothed_copy(model, calibration.act_max, calibration.alpha)
+        # The smoothed model is already a copy (or may be changed): quantise it in place.
+        smoothed = smoothed_copy(model, calibration.act_max, calibration.alpha, inplace=inplace)
         quantized: torch.nn.Module = quantize_dynamic(  # type: ignore[no-untyped-call]
-            smoothed, {torch.nn.Linear: per_channel_dynamic_qconfig}
+            smoothed, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True
         )
         return quantized
 

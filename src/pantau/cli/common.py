@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -61,3 +62,13 @@ def handled() -> Iterator[None]:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+DATASETS_HELP = "Directory of the public datasets (default: <shared_dir>/datasets if present)."
+
+
+def datasets_or_default(path: Path | None) -> Path | None:
+    """``--datasets`` if given, else ``<shared_dir>/datasets`` when that exists, else None."""
+    from pantau.classify.build import default_datasets_dir
+
+    return path if path is not None else default_datasets_dir(settings())

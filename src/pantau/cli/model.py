@@ -10,19 +10,11 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from pantau.cli.common import console, handled, settings
+from pantau.cli.common import DATASETS_HELP, console, datasets_or_default, handled, settings
 
 app = typer.Typer(
     help="The classifier: base model, fine-tuning, evaluation, prediction.", no_args_is_help=True
 )
-
-DATASETS_HELP = "Directory of the public datasets (default: <shared_dir>/datasets if present)."
-
-
-def _datasets(path: Path | None) -> Path | None:
-    from pantau.classify.build import default_datasets_dir
-
-    return path if path is not None else default_datasets_dir(settings())
 
 
 @app.command("base")
@@ -97,7 +89,7 @@ def train(
         info = build_model(
             reviews=reviews,
             out_dir=target,
-            datasets_dir=_datasets(datasets),
+            datasets_dir=datasets_or_default(datasets),
             settings=s,
             offline=not online,
             config=train_config(s, epochs=epochs, max_steps=max_steps),
@@ -124,7 +116,9 @@ def evaluate(
         target = model or default_model_dir(s)
         info = read_model_info(target)
         seed = int(info.get("model", {}).get("config", {}).get("seed", s.classify.seed))
-        splits = corpus.split(corpus.load_corpus(datasets_dir=_datasets(datasets)), seed=seed)
+        splits = corpus.split(
+            corpus.load_corpus(datasets_dir=datasets_or_default(datasets)), seed=seed
+        )
         info |= evaluate_all(model_dir=target, splits=splits, matcher=_swap_matcher())
         write_card(target, info)
         _print_evaluation(info)

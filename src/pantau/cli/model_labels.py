@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from pantau.cli.common import console, handled
+from pantau.cli.common import DATASETS_HELP, console, datasets_or_default, handled
 from pantau.errors import InputRejected
 
 labels_app = typer.Typer(
@@ -18,23 +18,17 @@ labels_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DATASETS_HELP = "Directory of the public datasets (default: <shared_dir>/datasets if present)."
 LABELS_HELP = "Directory of the label files (default: data/labels; second readings in second/)."
 
 
-def _dirs(labels_dir: Path | None) -> tuple[Path, Path]:
-    from pantau.classify import labelling
+def _labels(labels_dir: Path | None) -> Path:
+    from pantau.classify.corpus import LABELS_DIR
 
-    if labels_dir is None:
-        return labelling.FIRST_DIR, labelling.SECOND_DIR
-    return labels_dir, labels_dir / "second"
+    return labels_dir if labels_dir is not None else LABELS_DIR
 
 
 def _datasets_dir(path: Path | None) -> Path:
-    from pantau.classify.build import default_datasets_dir
-    from pantau.cli.common import settings
-
-    found = path if path is not None else default_datasets_dir(settings())
+    found = datasets_or_default(path)
     if found is None or not found.is_dir():
         raise InputRejected("no datasets directory: pass --datasets DIR (e.g. ../shared/datasets)")
     return found
@@ -58,8 +52,8 @@ def sheet(
         from pantau.classify import labelling
 
         directory = _datasets_dir(datasets)
-        first_dir, second_dir = _dirs(labels_dir)
-        first = labelling.labelled_ids(dataset, first_dir)
+        labels = _labels(labels_dir)
+        first = labelling.labelled_ids(dataset, labels)
         # A second reading covers rows read once and not yet twice; a first, unread rows.
         rows = labelling.sheet_rows(
             dataset,
@@ -67,7 +61,9 @@ def sheet(
             n=n,
             political_only=political,
             seed=seed,
-            exclude=labelling.labelled_ids(dataset, second_dir) if second else first,
+            exclude=labelling.labelled_ids(dataset, labelling.second_dir(labels))
+            if second
+            else first,
             only=first if second else None,
         )
         labelling.write_sheet(rows, out)
@@ -90,8 +86,8 @@ def merge(
     with handled():
         from pantau.classify import labelling
 
-        first_dir, second_dir = _dirs(labels_dir)
-        target_dir = second_dir if second else first_dir
+        labels = _labels(labels_dir)
+        target_dir = labelling.second_dir(labels) if second else labels
         n = labelling.merge_sheet(
             dataset,
             sheet_path,
@@ -113,11 +109,12 @@ def agreement(
         from pantau.classify import labelling
         from pantau.classify.corpus import LABELS
 
-        first_dir, _ = _dirs(labels_dir)
-        files = labelling.reading_files(dataset, first_dir)
+        labels = _labels(labels_dir)
+        files = labelling.reading_files(dataset, labels)
         if files is None:
             raise InputRejected(
-                f"{dataset} has not been read twice (no {first_dir / 'second' / dataset}.csv)"
+                f"{dataset} has not been read twice (no {labelling.second_dir(labels) / dataset}"
+                ".csv)"
             )
         first, second = files
         result = labelling.agreement(labelling.label_map(first), labelling.label_map(second))

@@ -38,10 +38,12 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     assert preprocess.load(out).mask_cues is True
     assert info["evaluation"]["heldout"] == {"n": 0}  # no public sets: no held-out source
     assert info["evaluation"]["test"]["n"] == data["n_test"] > 0
-    cf = info["fairness"]["test"]["counterfactual"]
-    assert cf["pairs"] > 0  # seed texts name sides
-    # Swaps only move cues, which the model masks: at most a context-dependent cue is left.
-    assert cf["decision_change_rate"] <= 0.01
+    assert info["fairness"]["test"]["counterfactual"]["pairs"] > 0  # seed texts name sides
+    # The folder predicts as it was trained: prediction masks the names too.
+    from pantau.classify.predict import Classifier
+
+    served = Classifier(out, quantize=False, threads=1)
+    assert served.prepare(["Coblos 02, Prabowo-Gibran!"]) == ["Coblos [NOMOR], [CALON]!"]
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["model"]["weights_sha256"] == info["model"]["weights_sha256"]
     card = (out / "MODEL_CARD.md").read_text()

@@ -85,9 +85,6 @@ def test_swapping_sides_leaves_the_masked_text_unchanged() -> None:
     after = prepare([text for *_, text in pairs])
     differ = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
     assert len(differ) / len(pairs) < 0.005, differ[:5]
-    for b, a in differ:  # what is left is a context-dependent cue left unmasked
-        leftover = set(a.split()) ^ set(b.split())
-        assert leftover, (b, a)
 
 
 @pytest.fixture(scope="module")

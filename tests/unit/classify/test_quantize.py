@@ -59,6 +59,20 @@ def test_smoothing_shrinks_the_int8_error_with_an_outlier_channel() -> None:
     assert float((smooth - ref).abs().mean()) < float((plain - ref).abs().mean())
 
 
+def test_quantize_leaves_the_model_alone_unless_in_place() -> None:
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    record = quantize.Calibration(act, 0.7, 256)
+    quantize.quantize(model, record)
+    assert isinstance(model[0], torch.nn.Linear)  # a copy was quantised
+    with torch.inference_mode():
+        before = model(x)
+    same = quantize.quantize(model, record, inplace=True)
+    assert same is model and isinstance(model[0], quantize.Smoothed)
+    with torch.inference_mode():
+        assert float((model(x) - before).abs().mean()) < 0.5  # int8 now, close to fp32
+
+
 def test_calibration_from_another_model_is_refused() -> None:
     model = _outlier_mlp()
     wrong = {"0": torch.ones(8), "2": torch.ones(32)}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from pantau.classify import corpus
 from pantau.classify.build import evaluate_all
@@ -53,10 +54,12 @@ def test_batching_and_length_sorting_do_not_change_outputs(trained: Path) -> Non
 
 def test_parallel_workers_give_the_same_probabilities(trained: Path) -> None:
     texts = [e.text for e in toy_examples()] * 3
+    torch.set_num_threads(2)
     one = Classifier(trained, quantize=False, threads=1, batch_size=4)
     two = Classifier(trained, quantize=False, threads=2, batch_size=4)
     assert (one.workers, two.workers) == (1, 2)
     np.testing.assert_allclose(one.probabilities(texts), two.probabilities(texts), atol=1e-6)
+    assert torch.get_num_threads() == 2  # the process's setting is restored afterwards
 
 
 def test_pad_batch_pads_right_and_masks() -> None:
