@@ -39,6 +39,7 @@ OTHER_TARGETS: tuple[str, ...] = ("djarot-sihar",)
 
 @dataclass(frozen=True)
 class SheetRow:
+    line: int  # in the sheet file, the header being line 1
     row_id: str
     label: str
     targets: tuple[str, ...]
@@ -102,12 +103,13 @@ def write_sheet(rows: Sequence[datasets.Row], path: Path) -> None:
             fh.write(f"{row.row_id}\t{row.text}\n")
 
 
-def read_sheet(path: Path, *, targets: frozenset[str] | None = None) -> list[SheetRow]:
-    """A reader's label sheet, every row checked; all problems reported together."""
-    allowed = targets if targets is not None else known_targets()
+def _parse_sheet(path: Path, allowed: frozenset[str]) -> tuple[list[SheetRow], list[RowError]]:
+    """Every row of a label sheet, and the problems of each (rows with problems included, so
+    that a merge can also check their row ids and report everything at once)."""
     problems: list[RowError] = []
-    out: list[SheetRow] = []
+    rows: list[SheetRow] = []
     seen: set[str] = set()
+    here = str(path)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
@@ -118,26 +120,28 @@ def read_sheet(path: Path, *, targets: frozenset[str] | None = None) -> list[She
                 continue
             cells = [*cells, "", "", ""][:4] if len(cells) < 4 else cells
             row_id, label, target_cell = (c.strip() for c in cells[:3])
-            note = "\t".join(cells[3:]).strip()
-            here = str(path)
+            names = tuple(t.strip() for t in target_cell.split(";") if t.strip())
             if label not in LABELS:
                 problems.append(RowError(here, line_no, "label", label, f"not one of {LABELS}"))
-                continue
-            names = tuple(t.strip() for t in target_cell.split(";") if t.strip())
             unknown = [t for t in names if t not in allowed]
             if unknown:
                 problems.append(
                     RowError(here, line_no, "targets", target_cell, f"unknown keys {unknown}")
                 )
-                continue
             if row_id in seen:
                 problems.append(RowError(here, line_no, "row_id", row_id, "labelled twice"))
-                continue
             seen.add(row_id)
-            out.append(SheetRow(row_id, label, names, note))
+            note = "\t".join(cells[3:]).strip()
+            rows.append(SheetRow(line_no, row_id, label, names, note))
+    return rows, problems
+
+
+def read_sheet(path: Path, *, targets: frozenset[str] | None = None) -> list[SheetRow]:
+    """A reader's label sheet, every row checked; all problems reported together."""
+    rows, problems = _parse_sheet(path, targets if targets is not None else known_targets())
     if problems:
         raise InputRejected(f"label sheet {path} has bad rows", problems)
-    return out
+    return rows
 
 
 def merge_sheet(
@@ -151,26 +155,26 @@ def merge_sheet(
 ) -> int:
     """Append the sheet's rows to ``labels_dir/<dataset>.csv`` (created if absent); returns
     how many. A row already labelled there is an error unless ``allow_relabel``, which
-    replaces that row's label (adjudication); nothing is written if any row is bad."""
+    replaces that row's label (adjudication); nothing is written if any row is bad, and every
+    problem of the sheet (labels, targets, row ids) is reported at once."""
     if not labeller.strip():
         raise InputRejected("a labeller must be named (who or what read the rows)")
-    rows = read_sheet(sheet)
+    rows, problems = _parse_sheet(sheet, known_targets())
     texts = {r.row_id: r.text for r in datasets.load_rows(dataset, datasets_dir=datasets_dir)}
     path = labels_dir / f"{dataset}.csv"
     existing = read_label_file(path) if path.is_file() else []
     by_id = {r["row_id"]: i for i, r in enumerate(existing)}
-    problems: list[RowError] = []
     new: list[dict[str, str]] = []
-    for line_no, row in enumerate(rows, start=2):
+    for row in rows:
         text = texts.get(row.row_id)
         if text is None:
             problems.append(
-                RowError(str(sheet), line_no, "row_id", row.row_id, f"no such row in {dataset}")
+                RowError(str(sheet), row.line, "row_id", row.row_id, f"no such row in {dataset}")
             )
             continue
         if row.row_id in by_id and not allow_relabel:
             problems.append(
-                RowError(str(sheet), line_no, "row_id", row.row_id, f"already labelled in {path}")
+                RowError(str(sheet), row.line, "row_id", row.row_id, f"already labelled in {path}")
             )
             continue
         record = {
@@ -187,6 +191,7 @@ def merge_sheet(
         else:
             new.append(record)
     if problems:
+        problems.sort(key=lambda p: p.row)
         raise InputRejected(f"label sheet {sheet} cannot be merged into {path}", problems)
     _write_label_file(path, [*existing, *new])
     return len(rows)

@@ -137,12 +137,16 @@ def test_merge_appends_with_hashes_and_refuses_relabelling(tmp_path: Path) -> No
 def test_merge_rejects_unknown_rows_and_nameless_labellers(tmp_path: Path) -> None:
     ddir = _datasets(tmp_path)
     labels = tmp_path / "labels"
-    sheet = _sheet(tmp_path / "a.tsv", ["1\tsupport\t\t", "999\tneutral\t\t"])
+    # a blank line, a bad label and a row the dataset lacks: every problem, at its own line
+    sheet = _sheet(tmp_path / "a.tsv", ["1\tsupport\t\t", "", "2\tpro\t\t", "999\tneutral\t\t"])
     with pytest.raises(InputRejected) as info:
         labelling.merge_sheet(
             "pilkada_dki2017", sheet, labeller="r", datasets_dir=ddir, labels_dir=labels
         )
-    assert [(p.row, p.column, p.value) for p in info.value.errors] == [(3, "row_id", "999")]
+    assert [(p.row, p.column, p.value) for p in info.value.errors] == [
+        (4, "label", "pro"),
+        (5, "row_id", "999"),
+    ]
     assert not (labels / "pilkada_dki2017.csv").exists()
     with pytest.raises(InputRejected, match="labeller"):
         labelling.merge_sheet(
