@@ -70,7 +70,8 @@ def bottom_features(
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     starts = range(0, len(order), batch_size)
     with torch.inference_mode():
-        for start in tqdm(starts, desc="frozen layers", unit="batch", disable=not progress):
+        bar = tqdm(starts, desc="frozen layers", unit="batch", disable=None if progress else True)
+        for start in bar:
             chunk = order[start : start + batch_size]
             input_ids, mask = pad_batch([ids[i] for i in chunk], pad_id)
             hidden = base.embeddings(input_ids=input_ids)

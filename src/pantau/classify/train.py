@@ -123,7 +123,8 @@ def fine_tune(
     optimizer, scheduler = _optimizer(model, config, total)
     model.train()
     step, loss_value = 0, float("nan")
-    bar = tqdm(total=total, desc="fine-tuning", unit="step", disable=not progress)
+    # disable=None: a bar on a terminal, none in a log file (one line per step there).
+    bar = tqdm(total=total, desc="fine-tuning", unit="step", disable=None if progress else True)
     while step < total:
         for batch_ids in length_bucketed_batches(
             [len(x) for x in ids], batch_size=config.batch_size, rng=rng
