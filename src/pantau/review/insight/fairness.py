@@ -171,6 +171,14 @@ def deployed_model_dir(settings: Settings) -> Path:
     return settings.models_path / settings.classify.model_name
 
 
+# What each evaluation split of a model card is, for readers of the panel and the report.
+SPLIT_NAMES: dict[str, str] = {
+    "heldout": "data uji tersisih (sumber yang tidak pernah dipakai melatih)",
+    "heldout:pilkada_dki2017": "Pilkada DKI 2017 (tukar antar-pasangan 2017)",
+    "test": "pembagian uji acak",
+}
+
+
 def deployed_counterfactual(model_dir: Path | None) -> tuple[str, dict[str, dict[str, Any]]]:
     """(model name, split -> counterfactual figures) from the model's ``metrics.json``;
     empty when there is no deployed model or it records no fairness evaluation."""
@@ -188,6 +196,7 @@ def deployed_counterfactual(model_dir: Path | None) -> tuple[str, dict[str, dict
             continue
         cf = block.get("counterfactual") or {}
         out[str(split)] = {
+            "name": SPLIT_NAMES.get(str(split), str(split)),
             "pairs": cf.get("pairs"),
             "decision_change_rate": cf.get("decision_change_rate"),
             "label_change_rate": cf.get("label_change_rate"),

@@ -161,7 +161,7 @@ def _fairness(pdf: FPDF, report: WeeklyReport) -> None:
         header = ("Pihak", "Penanda", "Terkonfirmasi", "Ditolak", "Presisi", "Tingkat")
         _table(pdf, header, rows)
     cf = "; ".join(
-        f"{split}: keputusan berubah {v['decision_change_rate']} ({v['pairs']} pasangan)"
-        for split, v in fair.counterfactual.items()
+        f"{v['name']}: keputusan berubah {v['decision_change_rate']} ({v['pairs']} pasangan)"
+        for v in fair.counterfactual.values()
     )
     _para(pdf, f"Uji tukar nama model terpasang: {cf or 'tidak tersedia'}.")

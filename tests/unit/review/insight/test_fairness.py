@@ -74,14 +74,19 @@ def test_counterfactual_from_the_deployed_model_card(tmp_path: Path, session: Se
                     "label_change_rate": 0.05,
                 },
                 "precision_gap": 0.04,
-            }
+            },
+            "heldout:some_new_source": {"counterfactual": {"pairs": 3}},
         },
     }
     (model / "metrics.json").write_text(json.dumps(info), encoding="utf-8")
     name, cf = deployed_counterfactual(model)
     assert name == "default"
+    assert cf["heldout:some_new_source"]["name"] == "heldout:some_new_source"  # unknown: as is
+    assert cf["heldout:some_new_source"]["pairs"] == 3
+    del cf["heldout:some_new_source"]
     assert cf == {
         "test": {
+            "name": "pembagian uji acak",
             "pairs": 120,
             "decision_change_rate": 0.025,
             "label_change_rate": 0.05,
