@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from pantau.classify.fairness import (
     precision_gap,
 )
 from pantau.classify.predict import METRICS_FILE, Classifier, default_side_matcher
-from pantau.classify.preprocess import Preprocessing, TextPreparer
+from pantau.classify.preprocess import Preprocessing, TextPreparer, with_stand_in_names
 from pantau.classify.preprocess import save as save_preprocessing
 from pantau.classify.train import TrainConfig, fine_tune
 from pantau.config import Settings, get_settings
@@ -88,13 +88,18 @@ def build_model(
         from pantau.classify.reviews import add_to_training
 
         splits = add_to_training(splits, reviews)
-    prep = Preprocessing(mask_cues=settings.classify.mask_cues if mask_cues is None else mask_cues)
+    masking = settings.classify.mask_cues if mask_cues is None else mask_cues
+    prep = Preprocessing(mask_cues=masking, compound_hashtags=masking)
     if prep.mask_cues:
         # A swapped copy masks to the same text as its original: nothing to add.
         train = list(splits.train)
     else:
         train = corpus.augment_with_swaps(splits.train, matcher, contests=contests_of(matcher))
     prepare = TextPreparer(prep, watchlist_matcher=matcher)
+    stand_in_rate = settings.classify.stand_in_rate if prep.mask_cues else 0.0
+    texts = prepare([e.text for e in train])
+    if stand_in_rate:
+        texts = with_stand_in_names(texts, rate=stand_in_rate, seed=config.seed)
     if base is None:
         use_offline = settings.classify.offline_base if offline is None else offline
         base = (
@@ -113,7 +118,7 @@ def build_model(
     try:
         result = fine_tune(
             base=base,
-            texts=prepare([e.text for e in train]),
+            texts=texts,
             labels=[e.label for e in train],
             out_dir=tmp,
             config=config,
@@ -132,6 +137,7 @@ def build_model(
                 "final_loss": result.final_loss,
                 "config": asdict(config),
                 "preprocessing": asdict(prep),
+                "stand_in_rate": stand_in_rate,
             },
             "training_data": _data_summary(splits, train),
         }
@@ -187,6 +193,7 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         }
         if name == "heldout":
             fairness |= _contest_fairness(fp32, examples, pred, probs, party_keys(matcher))
+            evaluation |= _unknown_candidates(fp32, examples)
     ok = bool(drops) and max(drops) <= QUANT_TOLERANCE
     worst = max(drops) if drops else None
     return {
@@ -267,6 +274,26 @@ def _contest_fairness(
                 original_probs=probs[index],
             ),
         }
+    return out
+
+
+def _unknown_candidates(classifier: Classifier, examples: Sequence[Example]) -> dict[str, Any]:
+    """Each held-out contest again with its own candidates left unmasked, as a later
+    election's candidates reach the model before anyone adds them to a watch list
+    (``unknown:<source>``); nothing where the model does not mask that contest."""
+    prep = classifier.prepare.prep
+    out: dict[str, Any] = {}
+    for source, election in HELDOUT_CONTESTS.items():
+        index = [i for i, e in enumerate(examples) if e.source == source]
+        if not index or not prep.mask_cues or election not in prep.historical:
+            continue
+        without = replace(prep, historical=tuple(h for h in prep.historical if h != election))
+        probs = classifier.probabilities(
+            [examples[i].text for i in index], prepare=TextPreparer(without)
+        )
+        out[f"unknown:{source}"] = report(
+            [examples[i].label for i in index], probs, classifier.labels
+        )
     return out
 
 

@@ -82,6 +82,22 @@ def _preparation(prep: dict[str, Any]) -> str:
         "candidate cues masked before tokenising, in training and prediction (watch lists and "
         f"past contests: {past}): names, numbers, hashtags, slogans, hand signs and parties "
         "become placeholders such as [CALON], so the model never sees who a text is about"
+        + (
+            "; names run together with other words in hashtags too (#Tolak[CALON])"
+            if prep.get("compound_hashtags")
+            else ""
+        )
+    )
+
+
+def _stand_ins(rate: Any) -> str:
+    if not rate:
+        return "none"
+    return (
+        f"in training, {_fmt(rate)} of the masked texts naming a candidate had [CALON] and "
+        "[TAGAR] replaced by ordinary names drawn at random, so candidates the matchers do not "
+        "know yet still read as candidates (evaluated as `unknown:<source>`: a held-out "
+        "contest with its own names left unmasked)"
     )
 
 
@@ -125,6 +141,7 @@ def render_card(info: dict[str, Any]) -> str:
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
         f"({info.get('quantize_reason', '')}); {_quantization(info.get('quantization', {}))}",
         f"- input preparation: {_preparation(model.get('preprocessing', {}))}",
+        f"- stand-in names: {_stand_ins(model.get('stand_in_rate'))}",
         "",
         "## Training data",
         f"- examples: {data.get('n_train')}; {data.get('n_train_original')} before swap "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,12 +112,16 @@ class Classifier:
         # The model's own text preparation (cue masking) as recorded at training.
         self.prepare = TextPreparer(load(model_dir))
 
-    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """``[len(texts), n_labels]`` softmax probabilities, in the order of ``texts``."""
+    def probabilities(
+        self, texts: Sequence[str], *, prepare: Callable[[Sequence[str]], list[str]] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """``[len(texts), n_labels]`` softmax probabilities, in the order of ``texts``.
+        ``prepare`` replaces the model's own text preparation (evaluation only)."""
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not texts:
             return out
-        enc = self.tokenizer(self.prepare(texts), truncation=True, max_length=self.max_length)
+        prepared = (prepare or self.prepare)(texts)
+        enc = self.tokenizer(prepared, truncation=True, max_length=self.max_length)
         ids: list[list[int]] = enc["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         chunks = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]

@@ -20,3 +20,6 @@ class ClassifySettings(BaseModel):
     freeze_layers: int = Field(default=0, ge=0)
     # Mask every candidate cue (watch lists + past contests) in training and prediction.
     mask_cues: bool = True
+    # Share of masked training texts whose candidate placeholders get stand-in names, so that
+    # candidates missing from the matchers (a later election) still read as candidates.
+    stand_in_rate: float = Field(default=0.3, ge=0.0, le=1.0)

@@ -44,10 +44,14 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
 
     served = Classifier(out, quantize=False, threads=1)
     assert served.prepare(["Coblos 02, Prabowo-Gibran!"]) == ["Coblos [NOMOR], [CALON]!"]
+    assert info["model"]["preprocessing"]["compound_hashtags"] is True
+    assert served.prepare(["#AhokPenistaAgama"]) == ["#[CALON]PenistaAgama"]
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["model"]["weights_sha256"] == info["model"]["weights_sha256"]
     card = (out / "MODEL_CARD.md").read_text()
     assert "## Fairness" in card and "masked" in card
+    assert info["model"]["stand_in_rate"] == settings.classify.stand_in_rate > 0
+    assert "had [CALON] and [TAGAR] replaced by ordinary names" in card
     stamp = (out / "metrics.json").stat().st_mtime_ns
     assert ensure_default_model(progress=False) == out
     assert (out / "metrics.json").stat().st_mtime_ns == stamp  # cached, not rebuilt
@@ -69,3 +73,45 @@ def test_without_masking_training_is_augmented_with_swaps(tmp_path: Path) -> Non
     assert data["n_train"] > data["n_train_original"]  # one copy per other side
     assert info["model"]["preprocessing"]["mask_cues"] is False
     assert preprocess.load(out).mask_cues is False
+    assert info["model"]["stand_in_rate"] == 0.0  # nothing to stand in for
+
+
+def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: Path) -> None:
+    from pantau.classify.build import _unknown_candidates
+    from pantau.classify.corpus import Example
+    from pantau.classify.predict import Classifier
+    from pantau.classify.train import fine_tune
+    from tests.unit.classify.tiny import toy_examples
+
+    model = tmp_path / "m"
+    toy = toy_examples()
+    fine_tune(
+        base=str(make_tiny_base(tmp_path / "base")),
+        texts=[e.text for e in toy],
+        labels=[e.label for e in toy],
+        out_dir=model,
+        config=TrainConfig(max_steps=3, batch_size=8, threads=1),
+    )
+    texts = ["ayo coblos Ahok menang", "makan siang", "pilih Anies ya"]
+    examples = [
+        Example(str(i), t, label, (), "pilkada_dki2017", "test")
+        for i, (t, label) in enumerate(zip(texts, ("support", "unrelated", "support")))
+    ]
+    examples.append(Example("x", "rapat kantor", "unrelated", (), "indolem_sentiment", "test"))
+    plain = Classifier(model, quantize=False, threads=1)
+    assert _unknown_candidates(plain, examples) == {}  # a model that masks nothing
+    preprocess.save(model, preprocess.Preprocessing(mask_cues=True))
+    masked = Classifier(model, quantize=False, threads=1)
+    seen: list[list[str]] = []
+    real = masked.probabilities
+
+    def spy(batch, *, prepare=None):  # type: ignore[no-untyped-def]
+        seen.append(prepare(batch) if prepare else masked.prepare(batch))
+        return real(batch, prepare=prepare)
+
+    masked.probabilities = spy  # type: ignore[method-assign]
+    out = _unknown_candidates(masked, examples)
+    assert list(out) == ["unknown:pilkada_dki2017"]
+    assert out["unknown:pilkada_dki2017"]["n"] == 3  # only that source's rows
+    # The 2017 names reach the model as written; the watch lists' stay masked.
+    assert seen == [["ayo coblos Ahok menang", "makan siang", "pilih [CALON] ya"]]

@@ -21,9 +21,14 @@ from tests.unit.classify.tiny import train_tiny
 
 def test_round_trip_and_absent_file(tmp_path: Path) -> None:
     assert preprocess.load(tmp_path) == Preprocessing(mask_cues=False, historical=())
-    prep = Preprocessing(mask_cues=True, historical=("pilpres-2019",))
+    prep = Preprocessing(mask_cues=True, historical=("pilpres-2019",), compound_hashtags=True)
     preprocess.save(tmp_path, prep)
     assert preprocess.load(tmp_path) == prep
+    # A file written before compound hashtags existed loads with them off.
+    (tmp_path / preprocess.PREPROCESSING_FILE).write_text(
+        '{"format": 1, "mask_cues": true, "historical": ["pilpres-2019"]}'
+    )
+    assert preprocess.load(tmp_path).compound_hashtags is False
 
 
 @pytest.mark.parametrize(
@@ -33,6 +38,10 @@ def test_round_trip_and_absent_file(tmp_path: Path) -> None:
         ('{"format": 2, "mask_cues": true}', "unknown preprocessing format"),
         ('{"format": 1, "mask_cues": "yes", "historical": []}', "mask_cues must be"),
         ('{"format": 1, "mask_cues": true, "historical": ["pemilu-1955"]}', "pemilu-1955"),
+        (
+            '{"format": 1, "mask_cues": true, "historical": [], "compound_hashtags": 1}',
+            "compound_hashtags must be",
+        ),
     ],
 )
 def test_bad_files_are_refused_naming_the_file(tmp_path: Path, content: str, reason: str) -> None:
@@ -123,3 +132,77 @@ def test_swapping_the_2017_pairs_leaves_the_heldout_masked_text_unchanged(
     after = prepare([text for *_, text in pairs])
     differ = sum(b != a for b, a in zip(before, after, strict=True))
     assert differ / len(pairs) < 0.005
+
+
+def test_stand_in_names_replace_candidate_placeholders_only() -> None:
+    texts = [
+        "Coblos [NOMOR], [CALON]! [TAGAR]",
+        "Jangan pilih [CALON]. [SLOGAN] bohong, [PARTAI] juga",
+        "makan siang dulu",
+    ] * 200
+    every = preprocess.with_stand_in_names(texts, rate=1.0, seed=3)
+    assert every[2] == "makan siang dulu"  # nothing to replace
+    assert all("[CALON]" not in t and "[TAGAR]" not in t for t in every)
+    assert every[0].startswith("Coblos [NOMOR], ") and "#" in every[0]  # numbers stay masked
+    assert "[SLOGAN] bohong, [PARTAI] juga" in every[1]
+    assert preprocess.with_stand_in_names(texts, rate=0.0, seed=3) == texts
+    assert preprocess.with_stand_in_names(texts, rate=0.3, seed=3) == (
+        preprocess.with_stand_in_names(texts, rate=0.3, seed=3)
+    )
+    some = preprocess.with_stand_in_names(texts, rate=0.3, seed=3)
+    changed = sum(a != b for a, b in zip(texts, some, strict=True)) / 400  # 400 with placeholders
+    assert 0.2 < changed < 0.4
+    # Many different names, so none of them comes to stand for a label.
+    names = {t.split(", ")[1].split("!")[0] for t in every[::3]}
+    assert len(names) > 50
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        preprocess.with_stand_in_names(texts, rate=1.5, seed=3)
+
+
+def test_stand_in_names_are_not_candidates_the_masker_knows() -> None:
+    masker = preprocess.build_masker(Preprocessing(mask_cues=True))
+    for name in preprocess.STAND_IN_GIVEN + preprocess.STAND_IN_SURNAMES:
+        assert masker.mask(f"ayo dukung {name}") == f"ayo dukung {name}", name
+
+
+def test_probabilities_take_another_preparation(tiny_model: Path) -> None:
+    classifier = Classifier(tiny_model, quantize=False, threads=1)
+    texts = ["ayo coblos anies menang", "makan siang"]
+    swapped = classifier.probabilities(texts, prepare=lambda ts: ["ayo coblos prabowo menang"] * 2)
+    np.testing.assert_array_equal(swapped[0], swapped[1])
+    np.testing.assert_array_equal(
+        swapped[0], classifier.probabilities(["ayo coblos prabowo menang"])[0]
+    )
+    assert not np.allclose(swapped[0], classifier.probabilities(texts)[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("#AhokPenistaAgama lagi", "#[CALON]PenistaAgama lagi"),
+        ("#TolakRido sekarang", "#Tolak[CALON] sekarang"),  # the stance word stays
+        ("#2019TetapJokowi", "#2019Tetap[CALON]"),
+        ("#GubernurkuAniesBaswedan", "#Gubernurku[CALON]"),  # adjacent name words: one
+        ("#saveahok #TetapAHY", "#save[CALON] #Tetap[CALON]"),
+        ("#AniesBaswedan2017", "#[CALON]2017"),
+        ("#AhokDjarot menang", "[TAGAR] menang"),  # only names: a whole masked hashtag
+        # Name words inside ordinary words, and common names, are left alone.
+        ("#Muslimin #Agustusan #17AGUSTUS #DharmaWanita #KataSandi #WORK", None),
+        ("#pilkadadki2017 #2019GantiPresiden", None),
+    ],
+)
+def test_compound_hashtags_mask_the_name_and_keep_the_other_words(
+    text: str, masked: str | None
+) -> None:
+    prepare = TextPreparer(Preprocessing(mask_cues=True, compound_hashtags=True))
+    assert prepare([text]) == [masked if masked is not None else text]
+
+
+def test_compound_hashtags_are_off_in_folders_built_before() -> None:
+    plain = TextPreparer(Preprocessing(mask_cues=True))
+    assert plain(["#TolakRido #AhokPenistaAgama"]) == ["#TolakRido #AhokPenistaAgama"]
+
+
+def test_name_words_leave_out_honorifics_handles_and_common_words() -> None:
+    words = preprocess.name_words(["Pak Dharma", "Mas Pram", "@aniesbaswedan", "AHY", "Ahok"])
+    assert words == {"ahy", "ahok"}
