@@ -239,3 +239,25 @@ def test_cli_round_trip(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "maybe" in result.output
+
+
+@pytest.mark.parametrize("dataset", ["pilpres2019_tweet", "falsenews_pilpres2019", "ibrohim2019"])
+def test_reviewed_training_labels_differ_from_the_first_reading_only_where_reviewed(
+    dataset: str,
+) -> None:
+    """The review (data/labels/reviewed/, not trained on) re-read only the first reading's
+    support/oppose rows; every changed row says who changed it and why."""
+    from pantau.classify.corpus import LABELS_DIR, read_label_file
+
+    final = {r["row_id"]: r for r in read_label_file(LABELS_DIR / "reviewed" / f"{dataset}.csv")}
+    first = {r["row_id"]: r for r in read_label_file(LABELS_DIR / f"{dataset}.csv")}
+    assert final.keys() == first.keys()
+    changed = [k for k in final if final[k]["label"] != first[k]["label"]]
+    assert changed  # the review changed some
+    for key in changed:
+        assert first[key]["label"] in ("support", "oppose"), key
+        assert final[key]["labeller"].startswith("llm:claude reviewer"), key
+        assert final[key]["note"].startswith("rev:"), key
+        assert final[key]["text_sha256"] == first[key]["text_sha256"]
+    kept = [k for k in final if k not in changed]
+    assert all(final[k] == first[k] for k in kept)
