@@ -95,7 +95,7 @@ def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: P
     texts = ["ayo coblos Ahok menang", "makan siang", "pilih Anies ya"]
     examples = [
         Example(str(i), t, label, (), "pilkada_dki2017", "test")
-        for i, (t, label) in enumerate(zip(texts, ("support", "unrelated", "support")))
+        for i, (t, label) in enumerate(zip(texts, ("support", "unrelated", "support"), strict=True))
     ]
     examples.append(Example("x", "rapat kantor", "unrelated", (), "indolem_sentiment", "test"))
     plain = Classifier(model, quantize=False, threads=1)
