@@ -194,6 +194,8 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         if name == "heldout":
             fairness |= _contest_fairness(fp32, examples, pred, probs, party_keys(matcher))
             evaluation |= _unknown_candidates(fp32, examples)
+        else:
+            evaluation |= _unknown_watched(fp32, examples)
     ok = bool(drops) and max(drops) <= QUANT_TOLERANCE
     worst = max(drops) if drops else None
     return {
@@ -295,6 +297,31 @@ def _unknown_candidates(classifier: Classifier, examples: Sequence[Example]) -> 
             [examples[i].label for i in index], probs, classifier.labels
         )
     return out
+
+
+class _AsWritten:
+    """A matcher that masks nothing (the watch lists' place, for :func:`_unknown_watched`)."""
+
+    def mask(self, text: str) -> str:
+        return text
+
+
+def _unknown_watched(classifier: Classifier, examples: Sequence[Example]) -> dict[str, Any]:
+    """The test split's texts that name a watched candidate, again with the watch lists'
+    names left unmasked (``unknown:test``): the posts are written about the watched contests,
+    so this is how the model reads a contest whose watch list is not added yet."""
+    prep = classifier.prepare.prep
+    if not prep.mask_cues or not examples:
+        return {}
+    texts = [e.text for e in examples]
+    bare = TextPreparer(prep, watchlist_matcher=_AsWritten())(texts)
+    index = [
+        i for i, (b, m) in enumerate(zip(bare, classifier.prepare(texts), strict=True)) if b != m
+    ]
+    if not index:
+        return {}
+    probs = classifier.probabilities([bare[i] for i in index], prepare=list)
+    return {"unknown:test": report([examples[i].label for i in index], probs, classifier.labels)}
 
 
 def _data_summary(splits: corpus.Splits, train: Sequence[Example]) -> dict[str, Any]:

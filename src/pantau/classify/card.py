@@ -97,7 +97,8 @@ def _stand_ins(rate: Any) -> str:
         f"in training, {_fmt(rate)} of the masked texts naming a candidate had [CALON] and "
         "[TAGAR] replaced by ordinary names drawn at random, so candidates the matchers do not "
         "know yet still read as candidates (evaluated as `unknown:<source>`: a held-out "
-        "contest with its own names left unmasked)"
+        "contest with its own names left unmasked, and `unknown:test`: the test texts naming "
+        "a watched candidate with those names left unmasked)"
     )
 
 

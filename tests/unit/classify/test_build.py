@@ -38,6 +38,8 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     assert preprocess.load(out).mask_cues is True
     assert info["evaluation"]["heldout"] == {"n": 0}  # no public sets: no held-out source
     assert info["evaluation"]["test"]["n"] == data["n_test"] > 0
+    # The test texts that name a watched candidate, scored again with the names as written.
+    assert 0 < info["evaluation"]["unknown:test"]["n"] < data["n_test"]
     assert info["fairness"]["test"]["counterfactual"]["pairs"] > 0  # seed texts name sides
     # The folder predicts as it was trained: prediction masks the names too.
     from pantau.classify.predict import Classifier
@@ -77,7 +79,7 @@ def test_without_masking_training_is_augmented_with_swaps(tmp_path: Path) -> Non
 
 
 def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: Path) -> None:
-    from pantau.classify.build import _unknown_candidates
+    from pantau.classify.build import _unknown_candidates, _unknown_watched
     from pantau.classify.corpus import Example
     from pantau.classify.predict import Classifier
     from pantau.classify.train import fine_tune
@@ -92,7 +94,7 @@ def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: P
         out_dir=model,
         config=TrainConfig(max_steps=3, batch_size=8, threads=1),
     )
-    texts = ["ayo coblos Ahok menang", "makan siang", "pilih Anies ya"]
+    texts = ["ayo coblos Ahok menang", "makan siang", "pilih Gibran ya"]
     examples = [
         Example(str(i), t, label, (), "pilkada_dki2017", "test")
         for i, (t, label) in enumerate(zip(texts, ("support", "unrelated", "support"), strict=True))
@@ -115,3 +117,8 @@ def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: P
     assert out["unknown:pilkada_dki2017"]["n"] == 3  # only that source's rows
     # The 2017 names reach the model as written; the watch lists' stay masked.
     assert seen == [["ayo coblos Ahok menang", "makan siang", "pilih [CALON] ya"]]
+    seen.clear()
+    out = _unknown_watched(masked, examples)
+    assert list(out) == ["unknown:test"] and out["unknown:test"]["n"] == 1
+    # Only the text naming a watched candidate, as written (Ahok is a past contest's).
+    assert seen == [["pilih Gibran ya"]]
