@@ -41,8 +41,9 @@ class Preprocessing:
     mask_cues: bool = False
     # Past contests whose cues are masked too (keys of historical.HISTORICAL_CONTESTS).
     historical: tuple[str, ...] = field(default=DEFAULT_HISTORICAL)
-    # Hashtags that run a candidate's name together with other words (#AhokPanikAhokKalah,
-    # #GubernurkuAniesBaswedan) become [TAGAR] too. Off in folders written before it existed.
+    # A known name run together with other words in a hashtag is masked too, the other words
+    # kept (#TolakRido -> #Tolak[CALON]; see CompoundHashtags). Off in folders written before
+    # it existed.
     compound_hashtags: bool = False
 
     def to_json(self) -> str:
