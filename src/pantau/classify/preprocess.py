@@ -296,11 +296,14 @@ def build_masker(prep: Preprocessing, *, watchlist_matcher: Masker | None = None
 
 def _watchlist_names(matcher: Masker) -> list[str]:
     """The pairs' names and nicknames of a watch-list matcher (none for other maskers)."""
-    sides = getattr(matcher, "sides", {})
+    from pantau.registry.cues import CueMatcher
+
+    if not isinstance(matcher, CueMatcher):
+        return []
     return [
         phrase
-        for side in sides.values()
-        if getattr(side, "kind", "") == "pair"
+        for side in matcher.sides.values()
+        if side.kind == "pair"
         for kind in ("name", "nickname")
         for phrase in side.cues.get(kind, ())
     ]

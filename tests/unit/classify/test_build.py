@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pantau.classify import preprocess
 from pantau.classify.build import build_model, default_model_dir, ensure_default_model
 from pantau.classify.train import TrainConfig
@@ -78,22 +80,15 @@ def test_without_masking_training_is_augmented_with_swaps(tmp_path: Path) -> Non
     assert info["model"]["stand_in_rate"] == 0.0  # nothing to stand in for
 
 
-def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(tmp_path: Path) -> None:
+def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     from pantau.classify.build import _unknown_candidates, _unknown_watched
     from pantau.classify.corpus import Example
     from pantau.classify.predict import Classifier
-    from pantau.classify.train import fine_tune
-    from tests.unit.classify.tiny import toy_examples
+    from tests.unit.classify.tiny import train_tiny
 
-    model = tmp_path / "m"
-    toy = toy_examples()
-    fine_tune(
-        base=str(make_tiny_base(tmp_path / "base")),
-        texts=[e.text for e in toy],
-        labels=[e.label for e in toy],
-        out_dir=model,
-        config=TrainConfig(max_steps=3, batch_size=8, threads=1),
-    )
+    model = train_tiny(tmp_path_factory, TrainConfig(max_steps=3, batch_size=8, threads=1))
     texts = ["ayo coblos Ahok menang", "makan siang", "pilih Gibran ya"]
     examples = [
         Example(str(i), t, label, (), "pilkada_dki2017", "test")
