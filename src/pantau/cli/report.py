@@ -120,7 +120,8 @@ def fairness(
         for split, cf in report.counterfactual.items():
             console.print(
                 Text(
-                    f"counterfactual ({report.model}, {split}): {cf['pairs']} swaps, decision "
+                    f"counterfactual ({report.model}, {cf.get('name') or split} [{split}]): "
+                    f"{cf['pairs']} swaps, decision "
                     f"changed {_pct(cf['decision_change_rate'], 3)}"
                 ),
                 highlight=False,

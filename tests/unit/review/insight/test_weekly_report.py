@@ -158,6 +158,24 @@ def test_cli_report_fairness_json_and_table(cli_db: World) -> None:
     assert bad.exit_code == 1
 
 
+def test_cli_report_fairness_names_the_models_splits(
+    cli_db: World, isolated_settings: Path
+) -> None:
+    """The table names each evaluation split in words, its card key beside it."""
+    model = isolated_settings / "models" / "default"
+    model.mkdir(parents=True)
+    block = {"counterfactual": {"pairs": 7, "decision_change_rate": 0.0}, "precision_gap": 0.1}
+    info = {"model": {"name": "default"}, "fairness": {"heldout:pilkada_dki2017": block}}
+    (model / "metrics.json").write_text(json.dumps(info), encoding="utf-8")
+    table = CliRunner().invoke(app, ["report", "fairness", "--days", "0"])
+    assert table.exit_code == 0, table.output
+    line = next(x for x in table.output.splitlines() if x.startswith("counterfactual"))
+    assert line == (
+        "counterfactual (default, Pilkada DKI 2017 (tukar antar-pasangan 2017) "
+        "[heldout:pilkada_dki2017]): 7 swaps, decision changed 0.000"
+    )
+
+
 def test_cli_report_weekly_writes_html(cli_db: World, tmp_path: Path) -> None:
     out = tmp_path / "w.html"
     result = CliRunner().invoke(app, ["report", "weekly", "--out", str(out)])
