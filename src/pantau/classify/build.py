@@ -51,6 +51,7 @@ def train_config(settings: Settings, **overrides: Any) -> TrainConfig:
         "seed": c.seed,
         "threads": c.threads or None,
         "freeze_layers": c.freeze_layers,
+        "layers": c.layers,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return TrainConfig(**values)

@@ -42,6 +42,8 @@ class TrainConfig:
     max_steps: int | None = None  # stop early (tests, time budgets)
     # Freeze the embeddings and this many lower layers and cache their output (0: train all).
     freeze_layers: int = 0
+    # Keep only the base's lowest this many transformer layers (0: all of them).
+    layers: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,12 +101,14 @@ def fine_tune(
     # that is expected here, so it is silenced for this one load.
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity(logging.ERROR)
+    depth = {"num_hidden_layers": _depth(base, config.layers)} if config.layers else {}
     try:
         model = AutoModelForSequenceClassification.from_pretrained(
             base,
             num_labels=len(LABELS),
             id2label=dict(enumerate(LABELS)),
             label2id=label2id,
+            **depth,
         )
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -165,6 +169,19 @@ def fine_tune(
         final_loss=loss_value,
         weights_sha256=file_sha256(out_dir / "model.safetensors"),
     )
+
+
+def _depth(base: str, layers: int) -> int:
+    """``layers``, checked against the base: more than it has would add untrained layers."""
+    from transformers import AutoConfig
+
+    available = int(AutoConfig.from_pretrained(base).num_hidden_layers)
+    if not 1 <= layers <= available:
+        raise ModelError(
+            f"layers: the base {base} has {available} transformer layers; "
+            f"keep between 1 and {available}, not {layers}"
+        )
+    return layers
 
 
 def _optimizer(

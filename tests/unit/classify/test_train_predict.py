@@ -223,3 +223,26 @@ def test_partial_fine_tuning_trains_only_the_top(tmp_path: Path) -> None:
     clf = Classifier(tmp_path / "m", quantize=False, threads=1)
     pred = clf.probabilities([e.text for e in examples]).argmax(axis=1)
     assert np.mean([clf.labels[p] == e.label for p, e in zip(pred, examples, strict=True)]) >= 0.75
+
+
+def test_layers_keeps_the_bases_lowest_layers(tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    from pantau.errors import ModelError
+
+    base = make_tiny_base(tmp_path / "base")
+    examples = toy_examples()
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
+    one = TrainConfig(**{**CONFIG.__dict__, "layers": 1, "learning_rate": 5e-3, "max_steps": 200})
+    fine_tune(base=str(base), texts=texts, labels=labels, out_dir=tmp_path / "m", config=one)
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["num_hidden_layers"] == 1
+    weights = load_file(str(tmp_path / "m" / "model.safetensors"))
+    assert not any(".layer.1." in name for name in weights)
+    assert weights["bert.encoder.layer.0.attention.self.query.weight"].shape == (32, 32)
+    clf = Classifier(tmp_path / "m", quantize=False, threads=1)
+    pred = clf.probabilities(texts).argmax(axis=1)
+    assert np.mean([clf.labels[p] == y for p, y in zip(pred, labels, strict=True)]) >= 0.75
+    three = TrainConfig(**{**CONFIG.__dict__, "layers": 3})
+    with pytest.raises(ModelError, match="has 2 transformer layers; keep between 1 and 2, not 3"):
+        fine_tune(base=str(base), texts=texts, labels=labels, out_dir=tmp_path / "x", config=three)
+    assert not (tmp_path / "x").exists()
