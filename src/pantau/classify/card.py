@@ -90,6 +90,17 @@ def _preparation(prep: dict[str, Any]) -> str:
     )
 
 
+def _depth(config: dict[str, Any]) -> str:
+    kept = f"the base's lowest {config['layers']} layers kept, " if config.get("layers") else ""
+    frozen = config.get("freeze_layers") or 0
+    if not frozen:
+        return f"{kept}every layer and the embeddings trained"
+    return (
+        f"{kept}the embeddings and the lowest {frozen} layers frozen (their output computed "
+        "once per text), the layers above them and the head trained"
+    )
+
+
 def _stand_ins(rate: Any) -> str:
     if not rate:
         return "none"
@@ -139,6 +150,7 @@ def render_card(info: dict[str, Any]) -> str:
         f"- weights sha256: `{model.get('weights_sha256')}`",
         f"- trained: {model.get('trained_at')} in {_fmt(model.get('train_seconds'))} s, "
         f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
+        f"- fine-tuned: {_depth(model.get('config', {}))}",
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
         f"({info.get('quantize_reason', '')}); {_quantization(info.get('quantization', {}))}",
         f"- input preparation: {_preparation(model.get('preprocessing', {}))}",

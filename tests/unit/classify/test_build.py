@@ -56,6 +56,7 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     assert "## Fairness" in card and "masked" in card
     assert info["model"]["stand_in_rate"] == settings.classify.stand_in_rate > 0
     assert "had [CALON] and [TAGAR] replaced by ordinary names" in card
+    assert "- fine-tuned: every layer and the embeddings trained\n" in card  # CONFIG freezes none
     stamp = (out / "metrics.json").stat().st_mtime_ns
     assert ensure_default_model(progress=False) == out
     assert (out / "metrics.json").stat().st_mtime_ns == stamp  # cached, not rebuilt
@@ -117,3 +118,15 @@ def test_heldout_contest_is_also_scored_with_its_candidates_unmasked(
     assert list(out) == ["unknown:test"] and out["unknown:test"]["n"] == 1
     # Only the text naming a watched candidate, as written (Ahok is a past contest's).
     assert seen == [["pilih Gibran ya"]]
+
+
+def test_card_says_which_layers_were_trained() -> None:
+    from pantau.classify.card import render_card
+
+    frozen = render_card({"model": {"config": {"freeze_layers": 6, "layers": 0}}})
+    assert (
+        "- fine-tuned: the embeddings and the lowest 6 layers frozen (their output computed once "
+        "per text), the layers above them and the head trained\n"
+    ) in frozen
+    shallow = render_card({"model": {"config": {"freeze_layers": 0, "layers": 8}}})
+    assert "- fine-tuned: the base's lowest 8 layers kept, every layer and the" in shallow
