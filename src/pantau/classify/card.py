@@ -101,6 +101,16 @@ def _depth(config: dict[str, Any]) -> str:
     )
 
 
+def _identical(cf: dict[str, Any]) -> str:
+    same = cf.get("identical_inputs")
+    if same is None or not cf.get("pairs"):
+        return ""
+    return (
+        f" ({same} of the {cf['pairs']} swapped texts reached the model as the same input as "
+        "their original once masked, so they cannot change it; the others were classified)"
+    )
+
+
 def _stand_ins(rate: Any) -> str:
     if not rate:
         return "none"
@@ -183,7 +193,7 @@ def render_card(info: dict[str, Any]) -> str:
             "",
             f"- counterfactual swaps: {cf.get('pairs')} pairs; flag decision changed "
             f"{_fmt(cf.get('decision_change_rate'))}, label changed "
-            f"{_fmt(cf.get('label_change_rate'))}",
+            f"{_fmt(cf.get('label_change_rate'))}{_identical(cf)}",
             f"- per-candidate flag precision gap: {_fmt(block.get('precision_gap'))}",
             "",
             "| side | precision | recall | flagged | partisan |",

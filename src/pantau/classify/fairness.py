@@ -137,11 +137,21 @@ def counterfactual(
     else:
         originals = classifier.probabilities([examples[i].text for i in used]).argmax(axis=1)
     label_of = {i: classifier.labels[int(k)] for i, k in zip(used, originals, strict=True)}
-    swapped = classifier.probabilities([text for *_, text in pairs]).argmax(axis=1)
+    # A swap the model's own text preparation (cue masking) turns back into the original's
+    # input cannot change its output: only the swaps that reach the model as another text are
+    # classified again. How many reach it unchanged is reported (``identical_inputs``).
+    prepared = dict(zip(used, classifier.prepare([examples[i].text for i in used]), strict=True))
+    swaps = classifier.prepare([text for *_, text in pairs])
+    differ = [k for k, (p, s) in enumerate(zip(pairs, swaps, strict=True)) if s != prepared[p[0]]]
+    after_of = {k: label_of[pair[0]] for k, pair in enumerate(pairs)}
+    if differ:
+        probs = classifier.probabilities([swaps[k] for k in differ], prepare=list)
+        labels = probs.argmax(axis=1)
+        after_of |= {k: classifier.labels[int(j)] for k, j in zip(differ, labels, strict=True)}
     decision_changes = label_changes = 0
     changed: list[dict[str, str]] = []
-    for (index, a, b, _text), k in zip(pairs, swapped, strict=True):
-        before, after = label_of[index], classifier.labels[int(k)]
+    for k, (index, a, b, _text) in enumerate(pairs):
+        before, after = label_of[index], after_of[k]
         label_changes += before != after
         if (before in PARTISAN_LABELS) != (after in PARTISAN_LABELS):
             decision_changes += 1
@@ -150,6 +160,7 @@ def counterfactual(
     return {
         "pairs": len(pairs),
         "texts": len(used),
+        "identical_inputs": len(pairs) - len(differ),
         "decision_changes": decision_changes,
         "label_changes": label_changes,
         "decision_change_rate": decision_changes / len(pairs),

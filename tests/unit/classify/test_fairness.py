@@ -114,3 +114,51 @@ def test_counterfactual_rates_on_seed(tmp_path: Path, real_matcher) -> None:  # 
     assert result["decision_change_rate"] == result["decision_changes"] / result["pairs"]
     assert result["label_changes"] >= result["decision_changes"]
     assert len(result["changed_examples"]) == min(10, result["decision_changes"])
+    assert result["identical_inputs"] == 0  # an unmasked model reads every swap anew
+
+
+def test_counterfactual_classifies_only_swaps_that_reach_the_model_changed(
+    tmp_path: Path, real_matcher
+) -> None:  # type: ignore[no-untyped-def]
+    """With cue masking most swaps become the original's input again: those are not run
+    through the model, and the rates equal those of classifying every swapped text."""
+    import numpy as np
+
+    from pantau.classify.preprocess import Preprocessing
+    from pantau.classify.preprocess import save as save_preprocessing
+
+    base = make_tiny_base(tmp_path / "base")
+    examples = toy_examples()
+    fine_tune(
+        base=str(base),
+        texts=[e.text for e in examples],
+        labels=[e.label for e in examples],
+        out_dir=tmp_path / "m",
+        config=TrainConfig(max_steps=10, batch_size=8, threads=1),
+    )
+    save_preprocessing(tmp_path / "m", Preprocessing(mask_cues=True, compound_hashtags=True))
+    clf = Classifier(tmp_path / "m", quantize=False, threads=1)
+    seed = load_seed()
+    pairs = swap_pairs(seed, real_matcher)
+    masked = clf.prepare([text for *_, text in pairs])
+    originals = clf.prepare([seed[i].text for i, *_ in pairs])
+    same = sum(a == b for a, b in zip(masked, originals, strict=True))
+    assert 0 < same < len(pairs)  # mostly masked back; a few (namesakes) not
+    fed: list[int] = []
+    real = clf.probabilities
+
+    def counting(texts, **kwargs):  # type: ignore[no-untyped-def]
+        fed.append(len(texts))
+        return real(texts, **kwargs)
+
+    clf.probabilities = counting  # type: ignore[method-assign]
+    result = counterfactual(clf, seed, real_matcher)
+    assert result["identical_inputs"] == same
+    assert fed == [len({i for i, *_ in pairs}), len(pairs) - same]  # originals, then the rest
+    # The same rates as classifying every swapped text.
+    before = real([seed[i].text for i, *_ in pairs]).argmax(axis=1)
+    after = real([text for *_, text in pairs]).argmax(axis=1)
+    partisan = {clf.labels.index(x) for x in ("support", "oppose")}
+    flips = [(b in partisan) != (a in partisan) for a, b in zip(after, before, strict=True)]
+    assert result["decision_changes"] == sum(flips)
+    assert result["label_changes"] == int(np.sum(before != after))
