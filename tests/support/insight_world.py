@@ -12,8 +12,10 @@ Fixed at ``NOW`` (a Wednesday, 05:00 UTC = 12:00 WIB):
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -177,3 +179,14 @@ def seed_sweep(session: Session, world: World) -> None:
             )
         )
     session.flush()
+
+
+def deploy_model_card(settings_dir: Path, *, pairs: int = 7) -> Path:
+    """A deployed model folder (``models/default`` under the isolated settings) whose card holds
+    one fairness block, on the 2017 pairs: what the panel and the report read."""
+    model = settings_dir / "models" / "default"
+    model.mkdir(parents=True)
+    block = {"counterfactual": {"pairs": pairs, "decision_change_rate": 0.0}, "precision_gap": 0.1}
+    info = {"model": {"name": "default"}, "fairness": {"heldout:pilkada_dki2017": block}}
+    (model / "metrics.json").write_text(json.dumps(info), encoding="utf-8")
+    return model

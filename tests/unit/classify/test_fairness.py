@@ -97,16 +97,21 @@ def test_seed_swaps_cover_every_ordered_pair(real_matcher) -> None:  # type: ign
     assert len(wrong) <= len(pairs) // 100, wrong
 
 
-def test_counterfactual_rates_on_seed(tmp_path: Path, real_matcher) -> None:  # type: ignore[no-untyped-def]
-    base = make_tiny_base(tmp_path / "base")
+def _tiny_model(tmp_path: Path) -> Path:
+    """A tiny model trained a few steps on the toy task, at ``tmp_path / "m"``."""
     examples = toy_examples()
     fine_tune(
-        base=str(base),
+        base=str(make_tiny_base(tmp_path / "base")),
         texts=[e.text for e in examples],
         labels=[e.label for e in examples],
         out_dir=tmp_path / "m",
         config=TrainConfig(max_steps=10, batch_size=8, threads=1),
     )
+    return tmp_path / "m"
+
+
+def test_counterfactual_rates_on_seed(tmp_path: Path, real_matcher) -> None:  # type: ignore[no-untyped-def]
+    _tiny_model(tmp_path)
     clf = Classifier(tmp_path / "m", quantize=False, threads=1)
     seed = load_seed()[:120]
     result = counterfactual(clf, seed, real_matcher)
@@ -127,15 +132,7 @@ def test_counterfactual_classifies_only_swaps_that_reach_the_model_changed(
     from pantau.classify.preprocess import Preprocessing
     from pantau.classify.preprocess import save as save_preprocessing
 
-    base = make_tiny_base(tmp_path / "base")
-    examples = toy_examples()
-    fine_tune(
-        base=str(base),
-        texts=[e.text for e in examples],
-        labels=[e.label for e in examples],
-        out_dir=tmp_path / "m",
-        config=TrainConfig(max_steps=10, batch_size=8, threads=1),
-    )
+    _tiny_model(tmp_path)
     save_preprocessing(tmp_path / "m", Preprocessing(mask_cues=True, compound_hashtags=True))
     clf = Classifier(tmp_path / "m", quantize=False, threads=1)
     seed = load_seed()

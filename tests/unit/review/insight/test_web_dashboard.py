@@ -114,13 +114,9 @@ def test_fairness_page_balanced_has_no_warning(engine: Engine) -> None:
 def test_fairness_page_names_the_deployed_models_evaluation_splits(
     engine: Engine, isolated_settings: Path
 ) -> None:
-    import json
+    from tests.support.insight_world import deploy_model_card
 
-    model = isolated_settings / "models" / "default"
-    model.mkdir(parents=True)
-    block = {"counterfactual": {"pairs": 7, "decision_change_rate": 0.0}, "precision_gap": 0.1}
-    info = {"model": {"name": "default"}, "fairness": {"heldout:pilkada_dki2017": block}}
-    (model / "metrics.json").write_text(json.dumps(info), encoding="utf-8")
+    deploy_model_card(isolated_settings)
     _seed(engine, skewed=False)
     html = _client(engine).get("/dasbor/keadilan").text
     assert "<td>Pilkada DKI 2017 (tukar antar-pasangan 2017)</td><td>7</td>" in html

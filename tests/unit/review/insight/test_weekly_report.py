@@ -25,6 +25,7 @@ from tests.support.insight_world import (
     NOW,
     PERSON_NAMES,
     World,
+    deploy_model_card,
     seed_flags,
     seed_side_flags,
     seed_sweep,
@@ -162,11 +163,7 @@ def test_cli_report_fairness_names_the_models_splits(
     cli_db: World, isolated_settings: Path
 ) -> None:
     """The table names each evaluation split in words, its card key beside it."""
-    model = isolated_settings / "models" / "default"
-    model.mkdir(parents=True)
-    block = {"counterfactual": {"pairs": 7, "decision_change_rate": 0.0}, "precision_gap": 0.1}
-    info = {"model": {"name": "default"}, "fairness": {"heldout:pilkada_dki2017": block}}
-    (model / "metrics.json").write_text(json.dumps(info), encoding="utf-8")
+    deploy_model_card(isolated_settings)
     table = CliRunner().invoke(app, ["report", "fairness", "--days", "0"])
     assert table.exit_code == 0, table.output
     line = next(x for x in table.output.splitlines() if x.startswith("counterfactual"))
