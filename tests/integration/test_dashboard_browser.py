@@ -18,7 +18,9 @@ from pantau.store import migrate
 from pantau.store.db import make_engine, session_scope
 from tests.support.browser import require_chromium, serve_app
 from tests.support.insight_world import (
+    DEFAULT_MODEL_FAIRNESS,
     NOW,
+    deploy_model_card,
     seed_flags,
     seed_side_flags,
     seed_sweep,
@@ -43,7 +45,8 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+def served(tmp_path: Path, isolated_settings: Path) -> Iterator[str]:
+    deploy_model_card(isolated_settings, DEFAULT_MODEL_FAIRNESS)
     url = f"sqlite:///{tmp_path / 'dash.sqlite3'}"
     migrate.upgrade(url)
     engine: Engine = make_engine(url)
@@ -96,6 +99,9 @@ def test_dashboard_and_fairness_screenshots(
             page.wait_for_url(served + "/dasbor/keadilan")
             warning = page.inner_text(".fairness-warning")
             assert "paslon-2" in warning and "Peringatan" in warning
+            swaps = page.inner_text("body")
+            assert "Pilkada DKI 2017 (tukar antar-pasangan 2017)" in swaps
+            assert "1738" in swaps and "heldout:pilkada_dki2017" not in swaps
             page.screenshot(path=str(shots / "review-fairness.png"), full_page=True)
         finally:
             browser.close()
