@@ -321,9 +321,11 @@ FAULTS = {
 def test_each_fault_mode_is_recorded_and_the_rest_collected(
     engine: Engine, replica: Replica, tmp_path: Path
 ) -> None:
-    settings = collect_settings(replica, tmp_path, page_timeout_s=2)
+    # The slow fault outlasts the page timeout twice over; the timeout leaves healthy pages
+    # room on a loaded machine (at 2 s a healthy X profile timed out once in a full run).
+    settings = collect_settings(replica, tmp_path, page_timeout_s=6)
     for (platform, handle), (mode, route, _reason) in FAULTS.items():
-        replica.add_fault(platform, mode, route=route, account=handle, delay_s=4)
+        replica.add_fault(platform, mode, route=route, account=handle, delay_s=12)
     with Session(engine) as session:
         register(session)
         session.commit()
