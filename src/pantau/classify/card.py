@@ -90,7 +90,7 @@ def _preparation(prep: dict[str, Any]) -> str:
     )
 
 
-def _depth(config: dict[str, Any]) -> str:
+def _fine_tuned(config: dict[str, Any]) -> str:
     kept = f"the base's lowest {config['layers']} layers kept, " if config.get("layers") else ""
     frozen = config.get("freeze_layers") or 0
     if not frozen:
@@ -105,9 +105,10 @@ def _identical(cf: dict[str, Any]) -> str:
     same = cf.get("identical_inputs")
     if same is None or not cf.get("pairs"):
         return ""
+    rest = "" if same == cf["pairs"] else "; the others were classified"
     return (
         f" ({same} of the {cf['pairs']} swapped texts reached the model as the same input as "
-        "their original once masked, so they cannot change it; the others were classified)"
+        f"their original once masked, so they cannot change it{rest})"
     )
 
 
@@ -160,7 +161,7 @@ def render_card(info: dict[str, Any]) -> str:
         f"- weights sha256: `{model.get('weights_sha256')}`",
         f"- trained: {model.get('trained_at')} in {_fmt(model.get('train_seconds'))} s, "
         f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
-        f"- fine-tuned: {_depth(model.get('config', {}))}",
+        f"- fine-tuned: {_fine_tuned(model.get('config', {}))}",
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
         f"({info.get('quantize_reason', '')}); {_quantization(info.get('quantization', {}))}",
         f"- input preparation: {_preparation(model.get('preprocessing', {}))}",

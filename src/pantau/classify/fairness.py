@@ -132,15 +132,17 @@ def counterfactual(
     if not pairs:
         return {"pairs": 0, "decision_change_rate": None, "label_change_rate": None}
     used = sorted({i for i, *_ in pairs})
+    # Texts as the model reads them (its own preparation: cue masking), each prepared once.
+    inputs = classifier.prepare([examples[i].text for i in used])
     if original_probs is not None:  # already computed for these examples (in their order)
         originals = original_probs[used].argmax(axis=1)
     else:
-        originals = classifier.probabilities([examples[i].text for i in used]).argmax(axis=1)
+        originals = classifier.probabilities(inputs, prepare=list).argmax(axis=1)
     label_of = {i: classifier.labels[int(k)] for i, k in zip(used, originals, strict=True)}
-    # A swap the model's own text preparation (cue masking) turns back into the original's
-    # input cannot change its output: only the swaps that reach the model as another text are
-    # classified again. How many reach it unchanged is reported (``identical_inputs``).
-    prepared = dict(zip(used, classifier.prepare([examples[i].text for i in used]), strict=True))
+    # A swap that preparation turns back into the original's input cannot change its output:
+    # only the swaps that reach the model as another text are classified again. How many
+    # reach it unchanged is reported (``identical_inputs``).
+    prepared = dict(zip(used, inputs, strict=True))
     swaps = classifier.prepare([text for *_, text in pairs])
     differ = [k for k, (p, s) in enumerate(zip(pairs, swaps, strict=True)) if s != prepared[p[0]]]
     after_of = {k: label_of[pair[0]] for k, pair in enumerate(pairs)}

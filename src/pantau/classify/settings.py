@@ -19,6 +19,7 @@ class ClassifySettings(BaseModel):
     seed: int = 13
     # Embeddings + the lower 6 of 12 layers frozen: half the training time (docs/settings.md).
     freeze_layers: int = Field(default=6, ge=0)
+    # Keep only the base's lowest this many layers (0: all; docs/settings.md).
     layers: int = Field(default=0, ge=0)
     # Mask every candidate cue (watch lists + past contests) in training and prediction.
     mask_cues: bool = True

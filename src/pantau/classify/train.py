@@ -19,7 +19,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import (
+    AutoConfig,
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    PretrainedConfig,
+)
 from transformers.utils import logging as hf_logging
 
 from pantau.classify import partial
@@ -101,14 +106,9 @@ def fine_tune(
     # that is expected here, so it is silenced for this one load.
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity(logging.ERROR)
-    depth = {"num_hidden_layers": _depth(base, config.layers)} if config.layers else {}
     try:
         model = AutoModelForSequenceClassification.from_pretrained(
-            base,
-            num_labels=len(LABELS),
-            id2label=dict(enumerate(LABELS)),
-            label2id=label2id,
-            **depth,
+            base, config=_model_config(base, config.layers, label2id)
         )
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -171,17 +171,24 @@ def fine_tune(
     )
 
 
-def _depth(base: str, layers: int) -> int:
-    """``layers``, checked against the base: more than it has would add untrained layers."""
-    from transformers import AutoConfig
-
-    available = int(AutoConfig.from_pretrained(base).num_hidden_layers)
-    if not 1 <= layers <= available:
-        raise ModelError(
-            f"layers: the base {base} has {available} transformer layers; "
-            f"keep between 1 and {available}, not {layers}"
-        )
-    return layers
+def _model_config(base: str, layers: int, label2id: dict[str, int]) -> PretrainedConfig:
+    """The base's config with our label maps, and only its lowest ``layers`` layers when set
+    (checked: more than the base has would add untrained layers)."""
+    model_config: PretrainedConfig = AutoConfig.from_pretrained(
+        base,
+        num_labels=len(label2id),
+        id2label={i: label for label, i in label2id.items()},
+        label2id=label2id,
+    )
+    if layers:
+        available = int(model_config.num_hidden_layers)
+        if not 1 <= layers <= available:
+            raise ModelError(
+                f"layers: the base {base} has {available} transformer layers; "
+                f"keep between 1 and {available}, not {layers}"
+            )
+        model_config.num_hidden_layers = layers
+    return model_config
 
 
 def _optimizer(

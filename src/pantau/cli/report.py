@@ -118,10 +118,10 @@ def fairness(
         console.print("no side departs from the others beyond the threshold")
     if report.counterfactual:
         for split, cf in report.counterfactual.items():
+            named = split if cf["name"] == split else f"{cf['name']} [{split}]"
             console.print(
                 Text(
-                    f"counterfactual ({report.model}, {cf.get('name') or split} [{split}]): "
-                    f"{cf['pairs']} swaps, decision "
+                    f"counterfactual ({report.model}, {named}): {cf['pairs']} swaps, decision "
                     f"changed {_pct(cf['decision_change_rate'], 3)}"
                 ),
                 highlight=False,

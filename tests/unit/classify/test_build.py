@@ -130,3 +130,16 @@ def test_card_says_which_layers_were_trained() -> None:
     ) in frozen
     shallow = render_card({"model": {"config": {"freeze_layers": 0, "layers": 8}}})
     assert "- fine-tuned: the base's lowest 8 layers kept, every layer and the" in shallow
+
+
+def test_card_says_how_many_swaps_reached_the_model_unchanged() -> None:
+    from pantau.classify.card import render_card
+
+    def line(identical: int) -> str:
+        cf = {"pairs": 722, "identical_inputs": identical, "decision_change_rate": 0.0}
+        card = render_card({"fairness": {"test": {"counterfactual": cf}}})
+        return next(x for x in card.splitlines() if x.startswith("- counterfactual swaps"))
+
+    assert line(722).endswith("as their original once masked, so they cannot change it)")
+    assert line(721).startswith("- counterfactual swaps: 722 pairs; flag decision changed 0.000")
+    assert line(721).endswith("so they cannot change it; the others were classified)")

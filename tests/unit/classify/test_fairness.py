@@ -111,8 +111,7 @@ def _tiny_model(tmp_path: Path) -> Path:
 
 
 def test_counterfactual_rates_on_seed(tmp_path: Path, real_matcher) -> None:  # type: ignore[no-untyped-def]
-    _tiny_model(tmp_path)
-    clf = Classifier(tmp_path / "m", quantize=False, threads=1)
+    clf = Classifier(_tiny_model(tmp_path), quantize=False, threads=1)
     seed = load_seed()[:120]
     result = counterfactual(clf, seed, real_matcher)
     assert result["pairs"] == len(swap_pairs(seed, real_matcher))
@@ -132,9 +131,9 @@ def test_counterfactual_classifies_only_swaps_that_reach_the_model_changed(
     from pantau.classify.preprocess import Preprocessing
     from pantau.classify.preprocess import save as save_preprocessing
 
-    _tiny_model(tmp_path)
-    save_preprocessing(tmp_path / "m", Preprocessing(mask_cues=True, compound_hashtags=True))
-    clf = Classifier(tmp_path / "m", quantize=False, threads=1)
+    model = _tiny_model(tmp_path)
+    save_preprocessing(model, Preprocessing(mask_cues=True, compound_hashtags=True))
+    clf = Classifier(model, quantize=False, threads=1)
     seed = load_seed()
     pairs = swap_pairs(seed, real_matcher)
     masked = clf.prepare([text for *_, text in pairs])
