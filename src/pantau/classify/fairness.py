@@ -2,8 +2,9 @@
 
 The decision that matters is the flag (support/oppose vs the rest): a flag costs a civil
 servant a review. The counterfactual test swaps every candidate's names, numbers, slogans and
-hashtags with another side's of the same contest (every ordered pair, both watch lists) and
-counts how often the flag decision, and the 4-class label, change.
+hashtags with another side's of the same contest (every ordered pair, both watch lists; names
+inside hashtags too, ``#TolakAnies`` -> ``#TolakPrabowo``) and counts how often the flag
+decision, and the 4-class label, change.
 """
 
 from __future__ import annotations

@@ -18,12 +18,16 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pantau.errors import ModelError
+from pantau.registry.compound import HONORIFICS, CompoundHashtags, name_words
+
+if TYPE_CHECKING:
+    from pantau.registry.cues import CueMatcher
 
 PREPROCESSING_FILE = "preprocessing.json"
 FORMAT_VERSION = 1
@@ -94,37 +98,6 @@ def load(model_dir: Path) -> Preprocessing:
 # without ("Anies"), so "Pak Anies" masks to "Pak [CALON]" but "Pak Prabowo" to "[CALON]".
 # Masked texts are made canonical so that swapping one side's cues for another's cannot
 # change them: see :func:`canonical`.
-HONORIFICS = (
-    "pak",
-    "bapak",
-    "bpk",
-    "bu",
-    "ibu",
-    "mas",
-    "mbak",
-    "bang",
-    "abang",
-    "kang",
-    "gus",
-    "cak",
-    "prof",
-    "abah",
-    "om",
-    "bung",
-    "kak",
-    "mbah",
-    "pakde",
-    "bude",
-    "uda",
-    "uni",
-    "habib",
-    "kyai",
-    "kiai",
-    "ustadz",
-    "buya",
-    "h",
-    "dr",
-)
 _PLACEHOLDER = r"\[(?:CALON|TAGAR|SLOGAN|NOMOR|SALAM|PARTAI)\]"
 _HONORIFIC_RE = re.compile(
     rf"(?<![\w@#])(?:{'|'.join(HONORIFICS)})\.?\s+(?={_PLACEHOLDER})", re.IGNORECASE
@@ -141,127 +114,6 @@ def canonical(text: str) -> str:
     whole-token placeholder, honorifics before placeholders are dropped, runs merged."""
     text = _MENTION_RE.sub(r"\1", _HASHTAG_RE.sub("[TAGAR]", text))
     return _RUN_RE.sub(r"\1", _HONORIFIC_RE.sub("", text))
-
-
-# Name words that are also everyday words or common given names and surnames: inside a
-# hashtag they say nothing about a candidate (#DharmaWanita, #17Agustus, #KataSandi,
-# #PurnamaSidi, #AminAmin).
-COMMON_NAME_WORDS = frozenset(
-    {
-        "agus",
-        "amin",
-        "anung",
-        "bowo",
-        "doel",
-        "dharma",
-        "emil",
-        "hidayat",
-        "joko",
-        "kamil",
-        "karno",
-        "murni",
-        "pakde",
-        "pram",
-        "purnama",
-        "rano",
-        "saiful",
-        "sandi",
-        "tjahaja",
-        "widodo",
-    }
-)
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_TAG_RE = re.compile(r"#(\w+)")
-
-
-def name_words(phrases: Iterable[str]) -> frozenset[str]:
-    """The distinctive words of candidates' names and nicknames, lower-cased: words of four
-    letters or more, and acronyms written in capitals (AHY, RK), less honorifics and
-    :data:`COMMON_NAME_WORDS`."""
-    words: set[str] = set()
-    for phrase in phrases:
-        if phrase.startswith(("@", "#")):
-            continue
-        for word in _WORD_RE.findall(phrase):
-            if len(word) >= 4 or (len(word) >= 2 and word.isupper()):
-                words.add(word.lower())
-    return frozenset(words - set(HONORIFICS) - COMMON_NAME_WORDS)
-
-
-# Short name words glue to other words by chance (#Muslimin holds "imin", #WORK "rk"), so
-# they count only at a word boundary; a long one (or Ahok, which tags glue to a lower-case
-# word: #saveahok, #temanahok) counts wherever it ends a word.
-_GLUED = frozenset({"ahok"})
-
-
-class CompoundHashtags:
-    """Masks a candidate's name words inside a hashtag that runs them together with other
-    words, keeping the other words: #AhokPenistaAgama becomes #[CALON]PenistaAgama and
-    #TolakRido #Tolak[CALON] (the stance stays visible, the name does not); a tag that is only
-    names becomes [TAGAR] (:func:`canonical`).
-
-    A word counts where it ends the tag or is followed by a capital (a new word in a
-    CamelCase tag), a digit or another name word; a word of under five letters must also
-    start the tag, a CamelCase word, or follow a digit or another name word. So
-    #AhokPanikAhokKalah, #saveahok, #TetapAHY, #CakImin and #AniesBaswedan2017 are masked;
-    #Agustusan, #DharmaWanita and #Muslimin are not. In a tag written all in capitals a
-    capital says nothing, so only the end, a digit or another name word counts."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self.words = tuple(sorted(set(words), key=lambda w: (-len(w), w)))
-
-    def _ends_word(self, tag: str, low: str, end: int, capitals: bool) -> bool:
-        return (
-            end == len(tag)
-            or tag[end].isdigit()
-            or (tag[end].isupper() and not capitals)
-            or any(low.startswith(w, end) for w in self.words)
-        )
-
-    def _starts_word(self, tag: str, low: str, start: int, capitals: bool) -> bool:
-        return (
-            start == 0
-            or tag[start - 1].isdigit()
-            or (tag[start].isupper() and not capitals and tag[start - 1].islower())
-            or any(low.endswith(w, 0, start) for w in self.words)
-        )
-
-    def spans(self, tag: str) -> list[tuple[int, int]]:
-        """Where the tag (without ``#``) holds name words, adjacent ones joined."""
-        low, capitals = tag.lower(), tag.isupper()
-        taken: list[tuple[int, int]] = []
-        for word in self.words:
-            start = low.find(word)
-            while start >= 0:
-                end = start + len(word)
-                loose = len(word) >= 5 or word in _GLUED
-                if (
-                    not any(s < end and start < e for s, e in taken)
-                    and self._ends_word(tag, low, end, capitals)
-                    and (loose or self._starts_word(tag, low, start, capitals))
-                ):
-                    taken.append((start, end))
-                start = low.find(word, start + 1)
-        joined: list[tuple[int, int]] = []
-        for s, e in sorted(taken):
-            if joined and joined[-1][1] == s:
-                joined[-1] = (joined[-1][0], e)
-            else:
-                joined.append((s, e))
-        return joined
-
-    def _mask_tag(self, match: re.Match[str]) -> str:
-        tag = match.group(1)
-        out, pos = ["#"], 0
-        for s, e in self.spans(tag):
-            out += [tag[pos:s], "[CALON]"]
-            pos = e
-        return "".join([*out, tag[pos:]])
-
-    def mask(self, text: str) -> str:
-        if not self.words or "#" not in text:
-            return text
-        return _TAG_RE.sub(self._mask_tag, text)
 
 
 class CueMasker:
@@ -286,12 +138,31 @@ def build_masker(prep: Preprocessing, *, watchlist_matcher: Masker | None = None
 
         watchlist_matcher = default_matcher()
     past = [historical_matcher(h) for h in prep.historical]
-    maskers: list[Masker] = [watchlist_matcher, *past]
+    maskers: list[Masker] = [_ListedCuesOnly.wrap(watchlist_matcher), *past]
     if prep.compound_hashtags:
         phrases = [c for m in past for cues in m.sides.values() for c in cues]
         phrases += _watchlist_names(watchlist_matcher)
         maskers.append(CompoundHashtags(name_words(phrases)))
     return CueMasker(maskers)
+
+
+class _ListedCuesOnly:
+    """The watch-list matcher masking its listed cues only: names run together with other
+    words in a hashtag are left to :class:`CompoundHashtags`, which runs last with every
+    contest's names, as the models were trained (the watch-list matcher masking "Anies" in
+    2017's "#AniesSandiMenang" first would leave "Sandi" unmasked)."""
+
+    def __init__(self, matcher: CueMatcher) -> None:
+        self.matcher = matcher
+
+    def mask(self, text: str) -> str:
+        return self.matcher.mask(text, in_tags=False)
+
+    @classmethod
+    def wrap(cls, matcher: Masker) -> Masker:
+        from pantau.registry.cues import CueMatcher
+
+        return cls(matcher) if isinstance(matcher, CueMatcher) else matcher
 
 
 def _watchlist_names(matcher: Masker) -> list[str]:

@@ -21,6 +21,12 @@ the detection rules (``ATTRIBUTE``: hashtags, ballot numbers, hand signs). How i
   Dharma-Kun in Pilkada DKI) are resolved by the other cues of a contest in the same text, then
   by named parties (coalitions), then by the contest's context words ("pilpres", "cagub"); if
   that leaves more than one side, every candidate side is reported and ``ambiguous`` is set.
+- Hashtags that run a candidate's name together with other words (``#TolakAnies``,
+  ``#GemoyForPresiden``, ``#RidwanKamilGubernur``), which no watch list can list in full, are
+  found by rule (:mod:`pantau.registry.compound`) and reported by :meth:`CueMatcher.match` as
+  name hits of that side where no listed cue covers them; :meth:`CueMatcher.mask` masks the
+  name and keeps the tag's other words (``#Tolak[CALON]``), :meth:`CueMatcher.swap` puts the
+  other side's parallel name in its place (``#TolakPrabowo``).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from typing import Any
 
 from pantau.config import get_settings
 from pantau.errors import WatchlistError
+from pantau.registry.compound import NamePhrase, TagName, TagNames, glue
 from pantau.registry.cuepatterns import (
     ELECTION_CONTEXT,
     PRIORITY,
@@ -125,6 +132,13 @@ class CueMatcher:
         for side in self.sides.values():
             if side.kind == "pair" and side.ballot_number is not None:
                 self._by_number.setdefault(side.ballot_number, []).append(side.key)
+        self._tag_names = TagNames(
+            NamePhrase(side.key, kind, cue, index)
+            for side in self.sides.values()
+            if side.kind == "pair"
+            for kind in ("name", "nickname")
+            for index, cue in enumerate(side.cues.get(kind, ()))
+        )
 
     @classmethod
     def from_watchlists(cls, watchlists: list[Watchlist]) -> CueMatcher:
@@ -133,16 +147,21 @@ class CueMatcher:
     # Public ----------------------------------------------------------------------------------
 
     def match(self, text: str) -> CueMatch:
-        norm = normalize(text)
-        found = self._find(norm)
         hits: list[CueHit] = []
-        for f in found:
-            start, end = norm.span(f.start, f.end)
-            for side, _ in f.owners:
-                hits.append(CueHit(side, f.kind, f.cue, text[start:end], start, end))
+        ambiguous = False
+        for start, end, f in self._located(text):
+            if isinstance(f, TagName):
+                owners = [(p.side, p.kind, p.cue) for p in f.phrases]
+                ambiguous |= len(owners) > 1
+            else:
+                owners = [(side, f.kind, f.cue) for side, _ in f.owners]
+                ambiguous |= f.ambiguous
+            hits += [
+                CueHit(side, kind, cue, text[start:end], start, end) for side, kind, cue in owners
+            ]
         hits.sort(key=lambda h: (h.start, h.side))
         sides = tuple(sorted({h.side for h in hits}))
-        return CueMatch(sides, tuple(hits), any(f.ambiguous for f in found))
+        return CueMatch(sides, tuple(hits), ambiguous)
 
     def swap(self, text: str, a: str, b: str) -> str:
         """Exchange every cue of side ``a`` with the corresponding cue of ``b``, and back.
@@ -156,38 +175,55 @@ class CueMatcher:
                 raise WatchlistError(
                     f"unknown side {key!r} (known: {', '.join(sorted(self.sides))})"
                 )
-        norm = normalize(text)
         out: list[str] = []
         pos = 0
-        for f in self._find(norm):
-            keys = {side for side, _ in f.owners}
-            if (a in keys) == (b in keys):
-                continue
-            source, target = (a, b) if a in keys else (b, a)
-            index = dict(f.owners)[source]
-            start, end = norm.span(f.start, f.end)
-            replacement = self._counterpart(
-                text[start:end], f, self.sides[source], index, self.sides[target]
-            )
+        for start, end, f in self._located(text):
+            matched = text[start:end]
+            if isinstance(f, TagName):
+                replacement = self._tag_counterpart(matched, f, a, b)
+            else:
+                keys = {side for side, _ in f.owners}
+                if (a in keys) == (b in keys):
+                    continue
+                source, target = (a, b) if a in keys else (b, a)
+                index = dict(f.owners)[source]
+                replacement = self._counterpart(
+                    matched, f, self.sides[source], index, self.sides[target]
+                )
             if replacement is not None:
                 out += [text[pos:start], replacement]
                 pos = end
         out.append(text[pos:])
         return "".join(out)
 
-    def mask(self, text: str) -> str:
-        """Replace every cue with a neutral placeholder (``[CALON]``, ``[NOMOR]``, ...)."""
-        norm = normalize(text)
+    def mask(self, text: str, *, in_tags: bool = True) -> str:
+        """Replace every cue with a neutral placeholder (``[CALON]``, ``[NOMOR]``, ...); a name
+        inside a hashtag keeps the tag's other words (``#Tolak[CALON]``), or stays as written
+        when not ``in_tags`` (the classifier's preprocessing masks those itself, last)."""
         out: list[str] = []
         pos = 0
-        for f in self._find(norm):
-            start, end = norm.span(f.start, f.end)
-            out += [text[pos:start], PLACEHOLDERS[f.kind]]
+        for start, end, f in self._located(text, in_tags=in_tags):
+            kind = f.phrases[0].kind if isinstance(f, TagName) else f.kind
+            out += [text[pos:start], PLACEHOLDERS[kind]]
             pos = end
         out.append(text[pos:])
         return "".join(out)
 
     # Finding ---------------------------------------------------------------------------------
+
+    def _located(
+        self, text: str, *, in_tags: bool = True
+    ) -> list[tuple[int, int, _Found | TagName]]:
+        """Every cue with its span in ``text``: the patterns' finds, then names in hashtags
+        that none of them covers, in text order."""
+        norm = normalize(text)
+        located: list[tuple[int, int, _Found | TagName]] = [
+            (*norm.span(f.start, f.end), f) for f in self._find(norm)
+        ]
+        if in_tags:
+            taken = [(start, end) for start, end, _ in located]
+            located += [(t.start, t.end, t) for t in self._tag_names.find(text, taken)]
+        return sorted(located, key=lambda item: item[0])
 
     def _find(self, norm: NormText) -> list[_Found]:
         chosen = _longest_first(self._raw(norm))
@@ -256,6 +292,18 @@ class CueMatcher:
             f.ambiguous = len(f.owners) > 1
 
     # Swapping --------------------------------------------------------------------------------
+
+    def _tag_counterpart(self, matched: str, t: TagName, a: str, b: str) -> str | None:
+        """A name inside a hashtag becomes the other side's parallel name, run together."""
+        phrases = {p.side: p for p in t.phrases}
+        if (a in phrases) == (b in phrases):
+            return None
+        source, target = (a, b) if a in phrases else (b, a)
+        phrase = phrases[source]
+        choices = self.sides[target].cues.get(phrase.kind, ())
+        if not choices:
+            return None
+        return glue(choices[phrase.index % len(choices)], matched, like_cue=phrase.cue)
 
     def _counterpart(
         self, matched: str, f: _Found, source: SideInfo, index: int, target: SideInfo

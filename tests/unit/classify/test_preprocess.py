@@ -84,9 +84,12 @@ def test_masking_hides_every_side_of_both_watch_lists_and_past_contests() -> Non
 def test_swapping_sides_leaves_the_masked_text_unchanged() -> None:
     """Over every swap the fairness test makes on the seed and written sets, the masked text
     is the same before and after, except where a swap turns a cue into a word the matcher
-    only counts in election context (a slogan, "AMIN" as a prayer word)."""
+    only counts in election context (a slogan, "AMIN" as a prayer word). The swaps exchange
+    names inside hashtags too (#TolakAnies -> #TolakPrabowo), so it takes the preprocessing
+    the models are built with (compound hashtags masked)."""
     matcher = default_matcher()
-    prepare = TextPreparer(Preprocessing(mask_cues=True), watchlist_matcher=matcher)
+    prep = Preprocessing(mask_cues=True, compound_hashtags=True)
+    prepare = TextPreparer(prep, watchlist_matcher=matcher)
     examples = corpus.load_seed() + corpus.load_seed(corpus.WRITTEN_PATH)
     pairs = swap_pairs(examples, matcher, contests_of(matcher))
     assert len(pairs) > 1000
@@ -186,6 +189,10 @@ def test_probabilities_take_another_preparation(tiny_model: Path) -> None:
         ("#saveahok #TetapAHY", "#save[CALON] #Tetap[CALON]"),
         ("#AniesBaswedan2017", "#[CALON]2017"),
         ("#AhokDjarot menang", "[TAGAR] menang"),  # only names: a whole masked hashtag
+        # Names of common words, run together as the watch list writes them, in every side's
+        # tags alike: "Pram-Doel", "Dharma-Kun", "Mas Pram", "Cak Imin" (the watch lists).
+        ("#TolakPramDoel #TolakDharmaKun", "#Tolak[CALON] #Tolak[CALON]"),
+        ("#MasPramMenang #CakIminTheNextWapres", "#[CALON]Menang #[CALON]TheNextWapres"),
         # Name words inside ordinary words, and common names, are left alone.
         ("#Muslimin #Agustusan #17AGUSTUS #DharmaWanita #KataSandi #WORK", None),
         ("#pilkadadki2017 #2019GantiPresiden", None),
@@ -204,5 +211,10 @@ def test_compound_hashtags_are_off_in_folders_built_before() -> None:
 
 
 def test_name_words_leave_out_honorifics_handles_and_common_words() -> None:
-    words = preprocess.name_words(["Pak Dharma", "Mas Pram", "@aniesbaswedan", "AHY", "Ahok"])
+    words = preprocess.name_words(["Dharma", "Pram", "@aniesbaswedan", "AHY", "Ahok", "Pak"])
     assert words == {"ahy", "ahok"}
+
+
+def test_name_words_run_a_phrase_of_several_words_together() -> None:
+    words = preprocess.name_words(["Pak Dharma", "Pram-Doel", "Ma'ruf Amin", "Si Doel", "Pak"])
+    assert words == {"pakdharma", "pramdoel", "marufamin", "sidoel"}

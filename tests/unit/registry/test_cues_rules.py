@@ -126,6 +126,81 @@ def test_hits_point_into_the_original_text(matcher: CueMatcher) -> None:
     }
 
 
+COMPOUND_HASHTAGS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
+    # text, hits as (side, kind, cue, matched text)
+    ("Pokoknya #TolakAnies", [(AM, "name", "Anies", "Anies")]),
+    ("#GanjarMenang!!", [(GM, "name", "Ganjar", "Ganjar")]),
+    ("#GemoyForPresiden", [(PG, "nickname", "Gemoy", "Gemoy")]),
+    ("#RidwanKamilGubernur", [(RK, "name", "Ridwan Kamil", "RidwanKamil")]),
+    ("#TolakPakPrabowo", [(PG, "nickname", "Pak Prabowo", "PakPrabowo")]),
+    ("Ayo #Pramono2024", [(PR, "name", "Pramono Anung", "Pramono")]),
+    ("#TolakPrabowoGibran", [(PG, "name", "Prabowo-Gibran", "PrabowoGibran")]),
+    (
+        "#GibranNo #CakIminYes",
+        [(PG, "name", "Gibran", "Gibran"), (AM, "nickname", "Cak Imin", "CakImin")],
+    ),
+    ("#AsalBukanMUHAIMIN", [(AM, "name", "Muhaimin", "MUHAIMIN")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPOUND_HASHTAGS)
+def test_names_run_together_in_a_hashtag_are_name_hits(
+    matcher: CueMatcher, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    result = matcher.match(text)
+    assert [(h.side, h.kind, h.cue, h.matched_text) for h in result.hits] == expected
+    assert all(text[h.start : h.end] == h.matched_text for h in result.hits)
+    assert result.sides == tuple(sorted({side for side, *_ in expected}))
+    assert result.ambiguous is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#DharmaWanita arisan bulan ini",  # a common word, not Dharma Pongrekun
+        "#Muslimin bersatu",  # "imin" glued inside another word
+        "#KataSandi harus diganti tiap bulan",
+        "#AMINajaDulu",  # AMIN is a prayer word too: only the listed forms count
+        "#Agustusan di kantor",
+    ],
+)
+def test_hashtags_holding_no_distinctive_name_find_nothing(matcher: CueMatcher, text: str) -> None:
+    assert matcher.match(text).sides == ()
+
+
+def test_a_listed_hashtag_is_not_also_split_into_names(matcher: CueMatcher) -> None:
+    result = matcher.match("#PrabowoPresiden2024 #AniesMuhaimin2024Menang")
+    assert [(h.kind, h.cue, h.matched_text) for h in result.hits] == [
+        ("hashtag", "#PrabowoPresiden2024", "#PrabowoPresiden2024"),
+        ("name", "Anies-Muhaimin", "AniesMuhaimin"),
+    ]
+
+
+def test_mask_keeps_the_other_words_of_a_hashtag(matcher: CueMatcher) -> None:
+    text = "Ingat ya #TolakAnies, Pak Prabowo! #RidwanKamilGubernur"
+    assert matcher.mask(text) == "Ingat ya #Tolak[CALON], [CALON]! #[CALON]Gubernur"
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "b", "swapped"),
+    [
+        ("Ingat ya #TolakAnies, Pak Prabowo!", AM, PG, "Ingat ya #TolakPrabowo, Abah Anies!"),
+        ("#TolakPrabowoGibran", PG, GM, "#TolakGanjarMahfud"),
+        ("#tolakprabowogibran", PG, GM, "#tolakganjarmahfud"),
+        ("#RidwanKamilGubernur", RK, PR, "#PramonoAnungGubernur"),
+        ("#GemoyForPresiden", PG, GM, "#MasGanjarForPresiden"),
+        ("#TOLAKGANJAR", GM, AM, "#TOLAKANIES"),
+    ],
+)
+def test_swap_exchanges_names_inside_hashtags(
+    matcher: CueMatcher, text: str, a: str, b: str, swapped: str
+) -> None:
+    assert matcher.swap(text, a, b) == swapped
+    exchanged = {b if s == a else a if s == b else s for s in matcher.match(text).sides}
+    assert set(matcher.match(swapped).sides) == exchanged
+    assert matcher.swap(swapped, a, b) == text
+
+
 def test_ambiguous_ballot_number_reports_every_candidate(matcher: CueMatcher) -> None:
     result = matcher.match("coblos 02")
     assert [(h.side, h.kind, h.cue) for h in result.hits] == [
