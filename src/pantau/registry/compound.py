@@ -75,6 +75,7 @@ COMMON_NAME_WORDS = frozenset(
         "widodo",
     }
 )
+_COMMON_LONGEST_FIRST = tuple(sorted(COMMON_NAME_WORDS, key=lambda w: (-len(w), w)))
 _WORD_RE = re.compile(r"[^\W\d_]+")
 TAG_RE = re.compile(r"#(\w+)")
 
@@ -157,14 +158,36 @@ class CompoundHashtags:
         return sorted(taken)
 
     def spans(self, tag: str) -> list[tuple[int, int]]:
-        """Where the tag (without ``#``) holds name words, adjacent ones joined."""
+        """Where the tag (without ``#``) holds name words, adjacent ones joined, each with the
+        common name words run together with it: "#AniesSandi", "#TolakPramonoRano" and
+        "#SaveAhokPurnama" hide "Sandi", "Rano" and "Purnama" too, which would otherwise tell
+        one candidate's masked tag from another's."""
+        low, capitals = tag.lower(), tag.isupper()
         joined: list[tuple[int, int]] = []
         for s, e, _ in self.words_in(tag):
-            if joined and joined[-1][1] == s:
-                joined[-1] = (joined[-1][0], e)
+            s, e = self._with_common_neighbours(tag, low, capitals, s, e)
+            if joined and joined[-1][1] >= s:
+                joined[-1] = (joined[-1][0], max(e, joined[-1][1]))
             else:
                 joined.append((s, e))
         return joined
+
+    def _with_common_neighbours(
+        self, tag: str, low: str, capitals: bool, start: int, end: int
+    ) -> tuple[int, int]:
+        grown = True
+        while grown:
+            grown = False
+            for w in _COMMON_LONGEST_FIRST:
+                if low.startswith(w, end) and self._ends_word(tag, low, end + len(w), capitals):
+                    end, grown = end + len(w), True
+                elif low.endswith(w, 0, start) and self._starts_word(
+                    tag, low, start - len(w), capitals
+                ):
+                    start, grown = start - len(w), True
+                if grown:
+                    break
+        return start, end
 
     def _mask_tag(self, match: re.Match[str]) -> str:
         tag = match.group(1)

@@ -193,6 +193,12 @@ def test_probabilities_take_another_preparation(tiny_model: Path) -> None:
         # tags alike: "Pram-Doel", "Dharma-Kun", "Mas Pram", "Cak Imin" (the watch lists).
         ("#TolakPramDoel #TolakDharmaKun", "#Tolak[CALON] #Tolak[CALON]"),
         ("#MasPramMenang #CakIminTheNextWapres", "#[CALON]Menang #[CALON]TheNextWapres"),
+        # Common name words run together with a name go with it: "#GanjarSandi" (a swap of
+        # 2017's "#AniesSandi") must read like "#AniesSandi", and "Rano" not tell Pramono's
+        # tags from Ridwan Kamil's.
+        ("#AniesSandi #GanjarSandi menang", "[TAGAR] [TAGAR] menang"),
+        ("#TolakPramonoRano #TolakRidwanKamilRano", "#Tolak[CALON] #Tolak[CALON]"),
+        ("#SaveAhokPurnama", "#Save[CALON]"),
         # Name words inside ordinary words, and common names, are left alone.
         ("#Muslimin #Agustusan #17AGUSTUS #DharmaWanita #KataSandi #WORK", None),
         ("#pilkadadki2017 #2019GantiPresiden", None),
