@@ -215,8 +215,18 @@ def calibrate_int8(
     model_dir: Path, *, calibration: Sequence[str], dev: Sequence[str]
 ) -> dict[str, Any]:
     """Record activation ranges for int8 inference (:mod:`.quantize`) and choose SmoothQuant's
-    alpha on the dev split (agreement with fp32), never on held-out or test data."""
-    from pantau.classify.quantize import METHOD, Calibration, activation_maxima, choose_alpha
+    alpha on the dev split (agreement with fp32), never on held-out or test data; where int8
+    everywhere agrees on less than :data:`~.quantize.MIN_AGREEMENT`, keep the feed-forward
+    output layers in fp32 if that agrees more."""
+    from pantau.classify.quantize import (
+        METHOD,
+        MIN_AGREEMENT,
+        Calibration,
+        activation_maxima,
+        choose_alpha,
+        ffn_output_layers,
+        quantize,
+    )
 
     step = max(1, len(calibration) // CALIBRATION_TEXTS)
     sample = list(calibration[::step][:CALIBRATION_TEXTS])
@@ -229,16 +239,26 @@ def calibrate_int8(
         classifier.model = model
         return classifier.probabilities(texts).argmax(axis=1)
 
+    keep: tuple[str, ...] = ()
+    mixed: float | None = None
     try:
         alpha, agreement = choose_alpha(decide, fp32, act_max)
+        if agreement[alpha] < MIN_AGREEMENT and ffn_output_layers(fp32):
+            reference = decide(fp32)
+            trial = Calibration(act_max, alpha, len(sample), ffn_output_layers(fp32))
+            mixed = float((decide(quantize(fp32, trial)) == reference).mean())
+            if mixed > agreement[alpha]:
+                keep = trial.fp32_layers
     finally:
         classifier.model = fp32
-    Calibration(act_max, alpha, len(sample)).save(model_dir)
+    Calibration(act_max, alpha, len(sample), keep).save(model_dir)
     return {
         "method": METHOD,
         "alpha": alpha,
         "n_calibration": len(sample),
         "agreement_by_alpha": {str(a): round(v, 4) for a, v in agreement.items()},
+        "agreement_ffn_output_fp32": None if mixed is None else round(mixed, 4),
+        "fp32_layers": list(keep),
         "chosen_on": "dev" if dev else "calibration texts",
     }
 

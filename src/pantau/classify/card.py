@@ -70,8 +70,21 @@ def _quantization(q: dict[str, Any]) -> str:
     return (
         f"{q.get('method')}, alpha {q.get('alpha')} chosen on the {q.get('chosen_on')} "
         f"(int8/fp32 decision agreement by alpha: {q.get('agreement_by_alpha')}), "
-        f"{q.get('n_calibration')} calibration texts"
+        f"{q.get('n_calibration')} calibration texts{_kept_fp32(q)}"
     )
+
+
+def _kept_fp32(q: dict[str, Any]) -> str:
+    mixed = q.get("agreement_ffn_output_fp32")
+    if mixed is None:
+        return ""
+    kept = q.get("fp32_layers") or []
+    if kept:
+        return (
+            f"; the {len(kept)} feed-forward output layers stay in fp32 "
+            f"(agreement with them in fp32: {mixed})"
+        )
+    return f"; every layer int8 (agreement with the feed-forward output layers in fp32: {mixed})"
 
 
 def _preparation(prep: dict[str, Any]) -> str:

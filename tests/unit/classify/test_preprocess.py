@@ -196,7 +196,7 @@ def test_probabilities_take_another_preparation(tiny_model: Path) -> None:
         # Common name words run together with a name go with it: "#GanjarSandi" (a swap of
         # 2017's "#AniesSandi") must read like "#AniesSandi", and "Rano" not tell Pramono's
         # tags from Ridwan Kamil's.
-        ("#AniesSandi #GanjarSandi menang", "[TAGAR] [TAGAR] menang"),
+        ("#GanjarSandi menang", "[TAGAR] menang"),
         ("#TolakPramonoRano #TolakRidwanKamilRano", "#Tolak[CALON] #Tolak[CALON]"),
         ("#SaveAhokPurnama", "#Save[CALON]"),
         # Name words inside ordinary words, and common names, are left alone.

@@ -126,3 +126,60 @@ def test_calibrated_classifier_uses_smoothquant_and_tracks_fp32(
     fp32 = Classifier(model_dir, quantize=False, threads=1)
     agree = np.mean(int8.probabilities(texts).argmax(1) == fp32.probabilities(texts).argmax(1))
     assert agree >= 0.9
+
+
+def test_named_layers_stay_fp32_and_the_rest_is_int8(tiny_model: Path) -> None:
+    fp32 = Classifier(tiny_model, quantize=False, threads=1).model
+    kept = quantize.ffn_output_layers(fp32)
+    n_layers = fp32.config.num_hidden_layers
+    assert kept == tuple(f"bert.encoder.layer.{i}.output.dense" for i in range(n_layers))
+    act = {
+        name: torch.ones(layer.in_features) for name, layer in quantize.linear_layers(fp32).items()
+    }
+    mixed = dict(quantize.quantize(fp32, quantize.Calibration(act, 0.7, 1, kept)).named_modules())
+    for name in kept:
+        assert type(mixed[name]) is torch.nn.Linear  # neither smoothed nor quantised
+    attention_out = "bert.encoder.layer.0.attention.output.dense"
+    assert isinstance(mixed[attention_out], quantize.Smoothed)
+    assert type(mixed[attention_out + ".linear"]) is not torch.nn.Linear  # int8
+    wrong = quantize.Calibration(act, 0.7, 1, ("bert.encoder.layer.99.output.dense",))
+    with pytest.raises(ModelError, match="another model"):
+        quantize.quantize(fp32, wrong)
+
+
+def test_record_keeps_the_fp32_layers_and_refuses_a_bad_list(tmp_path: Path) -> None:
+    quantize.Calibration({"a.b": torch.ones(2)}, 0.8, 3, ("x.output.dense",)).save(tmp_path)
+    back = quantize.Calibration.load(tmp_path)
+    assert back is not None and back.fp32_layers == ("x.output.dense",)
+    record = json.loads((tmp_path / quantize.CONFIG_FILE).read_text())
+    record["fp32_layers"] = "x.output.dense"
+    (tmp_path / quantize.CONFIG_FILE).write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="fp32_layers must be a list"):
+        quantize.Calibration.load(tmp_path)
+
+
+@pytest.mark.parametrize("min_agreement", [0.0, 1.01])
+def test_calibration_tries_fp32_ffn_outputs_only_below_the_agreement_floor(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, min_agreement: float
+) -> None:
+    import shutil
+
+    model_dir = tmp_path / "m"
+    shutil.copytree(tiny_model, model_dir)
+    monkeypatch.setattr(quantize, "MIN_AGREEMENT", min_agreement)
+    texts = [e.text for e in toy_examples()]
+    result = calibrate_int8(model_dir, calibration=texts, dev=texts[::2])
+    record = quantize.Calibration.load(model_dir)
+    assert record is not None and list(record.fp32_layers) == result["fp32_layers"]
+    if min_agreement == 0.0:
+        assert result["agreement_ffn_output_fp32"] is None and result["fp32_layers"] == []
+        return
+    mixed, everywhere = result["agreement_ffn_output_fp32"], result["agreement_by_alpha"]
+    assert mixed is not None
+    kept = mixed > everywhere[str(result["alpha"])]
+    assert result["fp32_layers"] == (
+        [f"bert.encoder.layer.{i}.output.dense" for i in range(len(result["fp32_layers"]))]
+        if kept
+        else []
+    )
+    assert bool(result["fp32_layers"]) is kept
