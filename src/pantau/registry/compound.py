@@ -3,8 +3,9 @@
 
 No watch list can list every such tag, so the distinctive words of the candidates' names and
 nicknames are found inside hashtags by rule. The cue matcher (:mod:`.cues`) reports them as
-name hits (targets), and the classifier's preprocessing masks them
-(``#Tolak[CALON]``) for models that ask for it.
+name hits (targets) and swaps them (``#TolakAnies`` -> ``#TolakPrabowo``, the counterfactual
+test); the classifier's preprocessing masks them (``#Tolak[CALON]``), with the names of the
+past contests too, for models that ask for it.
 """
 
 from __future__ import annotations
