@@ -266,7 +266,11 @@ def _classify(engine: Engine, settings: Settings, sweep_id: int, tick: Callable[
             assert sweep is not None
             sweep.model_version = version
             n = classify_posts(
-                session=session, model_dir=model_dir, limit=settings.sweep.classify_batch
+                session=session,
+                model_dir=model_dir,
+                limit=settings.sweep.classify_batch,
+                # fp32 unless asked: int8 labels depend on the batch (classify.sweep_int8)
+                quantize=None if settings.classify.sweep_int8 else False,
             )
             task.attempts += 1
             task.result = {"classified": int(task.result.get("classified", 0)) + n}

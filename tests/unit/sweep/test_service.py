@@ -197,3 +197,31 @@ def test_only_one_sweep_at_a_time(world: Engine, model_dir: Path) -> None:
     # released: the next sweep may run
     with hold_lease(engine=world, ttl_s=60) as lease:
         assert lease.holder
+
+
+@pytest.mark.parametrize(("sweep_int8", "quantize"), [(False, False), (True, None)])
+def test_the_sweep_classifies_in_fp32_unless_int8_is_asked_for(
+    world: Engine,
+    model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sweep_int8: bool,
+    quantize: bool | None,
+) -> None:
+    """int8 labels depend on the other posts in the batch; the sweep's decide flags."""
+    import pantau.classify.service as classify_service
+
+    real = classify_service.classify_posts
+    asked: list[bool | None] = []
+
+    def spy(**kwargs: Any) -> int:
+        asked.append(kwargs.get("quantize"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(classify_service, "classify_posts", spy)
+    settings = sweep_settings(model_dir)
+    settings = settings.model_copy(
+        update={"classify": settings.classify.model_copy(update={"sweep_int8": sweep_int8})}
+    )
+    summary = run_sweep(engine=world, settings=settings, executor=SimulatedExecutor())
+    assert summary["predictions"] == 2 * (len(HANDLES) - 1)
+    assert asked and set(asked) == {quantize}
