@@ -33,7 +33,7 @@ def _commands(group: Any, path: str = "pantau") -> Iterator[str]:
 
 def test_every_setting_is_documented() -> None:
     doc = (PROJECT_ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^- `([a-z_.]+)`", doc, flags=re.MULTILINE))
+    documented = set(re.findall(r"^- `([a-z0-9_.]+)`", doc, flags=re.MULTILINE))
     names = set(_setting_names(Settings))
     assert sorted(names - documented) == [], "settings missing from docs/settings.md"
     assert sorted(documented - names) == [], "docs/settings.md names settings that do not exist"
