@@ -241,14 +241,15 @@ def calibrate_int8(
 
     keep: tuple[str, ...] = ()
     mixed: float | None = None
+    ffn_outputs = ffn_output_layers(fp32)
     try:
-        alpha, agreement = choose_alpha(decide, fp32, act_max)
-        if agreement[alpha] < MIN_AGREEMENT and ffn_output_layers(fp32):
-            reference = decide(fp32)
-            trial = Calibration(act_max, alpha, len(sample), ffn_output_layers(fp32))
+        reference = decide(fp32)
+        alpha, agreement = choose_alpha(decide, fp32, act_max, reference=reference)
+        if agreement[alpha] < MIN_AGREEMENT and ffn_outputs:
+            trial = Calibration(act_max, alpha, len(sample), ffn_outputs)
             mixed = float((decide(quantize(fp32, trial)) == reference).mean())
             if mixed > agreement[alpha]:
-                keep = trial.fp32_layers
+                keep = ffn_outputs
     finally:
         classifier.model = fp32
     Calibration(act_max, alpha, len(sample), keep).save(model_dir)

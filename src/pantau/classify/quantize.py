@@ -219,10 +219,12 @@ def choose_alpha(
     act_max: dict[str, torch.Tensor],
     *,
     alphas: Sequence[float] = ALPHAS,
+    reference: npt.NDArray[np.int64] | None = None,
 ) -> tuple[float, dict[float, float]]:
     """The ``alpha`` whose int8 model agrees most with fp32's decisions (``decide`` gives the
-    argmax labels of some texts, e.g. the dev split); ties go to the smaller alpha."""
-    reference = decide(model)
+    argmax labels of some texts, e.g. the dev split; ``reference``, fp32's, if the caller
+    already has them); ties go to the smaller alpha."""
+    reference = decide(model) if reference is None else reference
     agreement: dict[float, float] = {}
     for alpha in alphas:
         candidate = quantize(model, Calibration(act_max, alpha, 0))

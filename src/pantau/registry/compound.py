@@ -141,8 +141,11 @@ class CompoundHashtags:
         )
 
     def words_in(self, tag: str) -> list[tuple[int, int, str]]:
-        """Each name word the tag (without ``#``) holds: start, end and the word, in order."""
+        """Each name word the tag (without ``#``) holds: start, end and the word, in order
+        (none where lower case changes the tag's length, "İ": the offsets would not fit)."""
         low, capitals = tag.lower(), tag.isupper()
+        if len(low) != len(tag):
+            return []
         taken: list[tuple[int, int, str]] = []
         for word in self.words:
             start = low.find(word)
@@ -216,11 +219,6 @@ class NamePhrase:
     cue: str
     index: int  # position in the side's list of that kind (swaps are parallel by it)
 
-    @property
-    def glued(self) -> str:
-        """The phrase run together in lower case, as a hashtag writes it ("ridwankamil")."""
-        return "".join(_ALNUM_RE.findall(self.cue)).lower()
-
 
 @dataclass(frozen=True)
 class TagName:
@@ -229,9 +227,6 @@ class TagName:
     start: int
     end: int
     phrases: tuple[NamePhrase, ...]  # one per side the stretch may name
-
-
-_ALNUM_RE = re.compile(r"[^\W_]+")
 
 
 class TagNames:
@@ -260,30 +255,8 @@ class TagNames:
         busy = list(taken)
         out: list[TagName] = []
         for m in TAG_RE.finditer(text):
-            tag = m.group(1)
-            if len(tag.lower()) != len(tag) or any(s < m.end() and m.start() < e for s, e in busy):
+            if any(s < m.end() and m.start() < e for s, e in busy):
                 continue  # a listed hashtag or a name the patterns found covers it
-            for s, e, word in self.finder.words_in(tag):
+            for s, e, word in self.finder.words_in(m.group(1)):
                 out.append(TagName(m.start(1) + s, m.start(1) + e, self.by_word[word]))
         return out
-
-
-def glue(cue: str, like: str, *, like_cue: str = "") -> str:
-    """``cue`` run together to stand in a hashtag where ``like`` (written for ``like_cue``)
-    stood: "Abah Anies" -> "AbahAnies", "abahanies" for a lower-case ``like``, "ABAHANIES" for
-    an upper-case one unless ``like_cue`` is itself an acronym ("RIDO"); an acronym stays in
-    capitals ("RK")."""
-    words = _ALNUM_RE.findall(cue)
-    letters = [c for c in like if c.isalpha()]
-    if _capitals(cue):
-        return "".join(words)
-    if len(letters) > 1 and all(c.isupper() for c in letters) and not _capitals(like_cue):
-        return "".join(words).upper()
-    if letters and all(c.islower() for c in letters):
-        return "".join(words).lower()
-    return "".join(w[:1].upper() + w[1:] for w in words)
-
-
-def _capitals(phrase: str) -> bool:
-    letters = [c for c in phrase if c.isalpha()]
-    return len(letters) > 1 and all(c.isupper() for c in letters)

@@ -31,6 +31,7 @@ the detection rules (``ATTRIBUTE``: hashtags, ballot numbers, hand signs). How i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +40,7 @@ from typing import Any
 
 from pantau.config import get_settings
 from pantau.errors import WatchlistError
-from pantau.registry.compound import NamePhrase, TagName, TagNames, glue
+from pantau.registry.compound import NamePhrase, TagName, TagNames
 from pantau.registry.cuepatterns import (
     ELECTION_CONTEXT,
     PRIORITY,
@@ -303,7 +304,11 @@ class CueMatcher:
         choices = self.sides[target].cues.get(phrase.kind, ())
         if not choices:
             return None
-        return glue(choices[phrase.index % len(choices)], matched, like_cue=phrase.cue)
+        counterpart = choices[phrase.index % len(choices)]
+        camel = "".join(w[:1].upper() + w[1:] for w in _ALNUM.findall(counterpart))
+        if _is_capitals(phrase.cue):
+            return camel  # "#TolakRIDO" -> "#TolakDharmaKun": an acronym's capitals say nothing
+        return _with_case_of(matched, camel)
 
     def _counterpart(
         self, matched: str, f: _Found, source: SideInfo, index: int, target: SideInfo
@@ -344,6 +349,9 @@ def _excluded(f: _Found, text: str) -> bool:
             if m.start() < f.end and m.end() > f.start:
                 return True
     return False
+
+
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def _is_capitals(phrase: str) -> bool:

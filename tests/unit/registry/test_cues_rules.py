@@ -190,6 +190,8 @@ def test_mask_keeps_the_other_words_of_a_hashtag(matcher: CueMatcher) -> None:
         ("#RidwanKamilGubernur", RK, PR, "#PramonoAnungGubernur"),
         ("#GemoyForPresiden", PG, GM, "#MasGanjarForPresiden"),
         ("#TOLAKGANJAR", GM, AM, "#TOLAKANIES"),
+        # an acronym's capitals say nothing about how to write the other side's name
+        ("#TolakRIDO", RK, DK, "#TolakDharmaKun"),
     ],
 )
 def test_swap_exchanges_names_inside_hashtags(
