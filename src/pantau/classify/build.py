@@ -211,6 +211,21 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
 CALIBRATION_TEXTS = 256
 
 
+def current_quantization(
+    model_dir: Path, info: dict[str, Any], splits: corpus.Splits
+) -> dict[str, Any]:
+    """The card's int8 record, made again (:func:`calibrate_int8` on ``splits``) where it was
+    made for another int8 scheme than :data:`~.quantize.METHOD`, or not at all."""
+    from pantau.classify.quantize import METHOD
+
+    record: dict[str, Any] = info.get("quantization") or {}
+    if record.get("method") == METHOD:
+        return record
+    return calibrate_int8(
+        model_dir, calibration=[e.text for e in splits.train], dev=[e.text for e in splits.dev]
+    )
+
+
 def calibrate_int8(
     model_dir: Path, *, calibration: Sequence[str], dev: Sequence[str]
 ) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def _split_table(name: str, rep: dict[str, Any]) -> list[str]:
 
 def _quantization(q: dict[str, Any]) -> str:
     if not q:
-        return "plain per-tensor int8"
+        return "int8 without SmoothQuant (no calibration record)"
     return (
         f"{q.get('method')}, alpha {q.get('alpha')} chosen on the {q.get('chosen_on')} "
         f"(int8/fp32 decision agreement by alpha: {q.get('agreement_by_alpha')}), "

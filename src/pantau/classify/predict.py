@@ -2,13 +2,14 @@
 
 Speed comes from sorting texts by length so that each batch pads only to its own longest text
 (dynamic padding), ``torch.inference_mode``, a fixed thread count and, where the model card says
-it kept macro-F1 within 0.5 points, int8 dynamic quantisation of the Linear layers
-(:mod:`.quantize`: SmoothQuant-scaled, per channel, calibrated at build time).
+it kept macro-F1 within 0.5 points, int8 Linear layers (:mod:`.quantize`: SmoothQuant-scaled,
+weights per channel, activations per token, calibrated at build time).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from pantau.classify.partial import pad_batch
 from pantau.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 METRICS_FILE = "metrics.json"
 
@@ -64,6 +67,28 @@ def read_model_info(model_dir: Path) -> dict[str, Any]:
     return info
 
 
+def card_allows_int8(info: dict[str, Any], model_dir: Path) -> bool:
+    """Whether the card measured int8 with the current scheme and kept macro-F1 within bounds.
+    A card measured with an earlier scheme says nothing about this one: fp32 until
+    ``pantau model evaluate`` re-calibrates and re-measures."""
+    from pantau.classify.quantize import METHOD
+
+    if not info.get("quantize_int8", False):
+        return False
+    method = info.get("quantization", {}).get("method")
+    if method != METHOD:
+        log.warning(
+            "%s: the card measured int8 as %r, not the current %r: classifying in fp32 until "
+            "`pantau model evaluate` re-calibrates and re-measures it",
+            model_dir,
+            method,
+            METHOD,
+            extra={"model": str(model_dir), "card_int8_method": method},
+        )
+        return False
+    return True
+
+
 def model_version(model_dir: Path) -> str:
     """A stable name for a trained model: folder name plus a weights hash when recorded."""
     digest = str(read_model_info(model_dir).get("model", {}).get("weights_sha256", ""))
@@ -98,7 +123,7 @@ class Classifier:
         id2label = model.config.id2label
         self.labels: list[str] = [str(id2label[i]) for i in range(len(id2label))]
         if quantize is None:
-            quantize = bool(read_model_info(model_dir).get("quantize_int8", False))
+            quantize = card_allows_int8(read_model_info(model_dir), model_dir)
         self.quantized = quantize
         if quantize:
             from pantau.classify.quantize import Calibration

@@ -108,7 +108,12 @@ def evaluate(
     """Re-evaluate a model on the held-out source and the test split; update its card."""
     with handled():
         from pantau.classify import corpus
-        from pantau.classify.build import _swap_matcher, default_model_dir, evaluate_all
+        from pantau.classify.build import (
+            _swap_matcher,
+            current_quantization,
+            default_model_dir,
+            evaluate_all,
+        )
         from pantau.classify.card import write_card
         from pantau.classify.predict import read_model_info
 
@@ -119,6 +124,7 @@ def evaluate(
         splits = corpus.split(
             corpus.load_corpus(datasets_dir=datasets_or_default(datasets)), seed=seed
         )
+        info["quantization"] = current_quantization(target, info, splits)
         info |= evaluate_all(model_dir=target, splits=splits, matcher=_swap_matcher())
         write_card(target, info)
         _print_evaluation(info)

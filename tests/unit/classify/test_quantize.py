@@ -1,5 +1,6 @@
-"""int8 inference: SmoothQuant scaling is exact in fp32, the record round-trips and belongs to
-its model, alpha is chosen by agreement, and the quantised classifier stays close to fp32."""
+"""int8 inference: SmoothQuant scaling is exact in fp32, an int8 layer computes exactly the
+integer products of its quantised inputs, row by row, the record round-trips and belongs to its
+model, alpha is chosen by agreement, and the quantised classifier stays close to fp32."""
 
 from __future__ import annotations
 
@@ -43,10 +44,43 @@ def test_smoothing_is_exact_in_real_arithmetic() -> None:
     act = quantize.activation_maxima(model, lambda: model(x))
     assert set(act) == {"0", "2"}
     assert act["0"][3] == pytest.approx(float(x[:, 3].abs().max()))
-    smoothed = quantize.smoothed_copy(model, act, 0.7)
-    assert isinstance(smoothed[0], quantize.Smoothed)
-    torch.testing.assert_close(smoothed(x), model(x), rtol=1e-4, atol=1e-4)
-    assert not isinstance(model[0], quantize.Smoothed)  # the original is left alone
+    layer = model[0]
+    s = quantize.smoothing_scale(layer, act["0"], 0.7)
+    assert s.shape == (16,) and float(s[3]) > 5 * float(s[:3].max())  # the outlier channel
+    with torch.no_grad():
+        smoothed = torch.nn.functional.linear(x / s, layer.weight * s, layer.bias)
+    torch.testing.assert_close(smoothed, layer(x).detach(), rtol=1e-4, atol=1e-4)
+
+
+def test_int8_layer_is_the_integer_product_of_its_quantised_inputs() -> None:
+    torch.manual_seed(3)
+    layer, x = torch.nn.Linear(24, 10), torch.randn(2, 5, 24)
+    int8 = quantize.Int8Linear(layer)
+    w_step = layer.weight.detach().abs().amax(dim=1) / 127
+    w_int = torch.round(layer.weight.detach() / w_step[:, None])
+    assert torch.equal(int8.weight_int8.t().float(), w_int)
+    rows = x.reshape(-1, 24)
+    x_step = rows.abs().amax(dim=1, keepdim=True) / 127
+    x_int = torch.round(rows / x_step)
+    expected = (x_int @ w_int.t()) * x_step * w_step + layer.bias.detach()
+    with torch.inference_mode():
+        out = int8(x)
+    assert out.shape == (2, 5, 10)
+    torch.testing.assert_close(out.reshape(-1, 10), expected, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(out, layer(x).detach(), rtol=0.0, atol=0.1)  # close to fp32
+
+
+def test_int8_rows_do_not_depend_on_the_other_rows() -> None:
+    """One scale per token: a text's int8 result is the same whatever shares its batch."""
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    int8 = quantize.quantize(model, quantize.Calibration(act, 0.7, 256))
+    big = x.clone()
+    big[0] *= 1000.0  # a per-batch scale would starve every other row of int8 steps
+    with torch.inference_mode():
+        alone = torch.cat([int8(x[i : i + 1]) for i in range(1, 40)])
+        together = int8(big)[1:40]
+    assert torch.equal(alone, together)
 
 
 def test_smoothing_shrinks_the_int8_error_with_an_outlier_channel() -> None:
@@ -68,7 +102,8 @@ def test_quantize_leaves_the_model_alone_unless_in_place() -> None:
     with torch.inference_mode():
         before = model(x)
     same = quantize.quantize(model, record, inplace=True)
-    assert same is model and isinstance(model[0], quantize.Smoothed)
+    assert same is model and isinstance(model[0], quantize.Int8Linear)
+    assert model[0].inverse_scale is not None  # smoothed
     with torch.inference_mode():
         assert float((model(x) - before).abs().mean()) < 0.5  # int8 now, close to fp32
 
@@ -77,7 +112,7 @@ def test_calibration_from_another_model_is_refused() -> None:
     model = _outlier_mlp()
     wrong = {"0": torch.ones(8), "2": torch.ones(32)}
     with pytest.raises(ModelError, match="another model"):
-        quantize.smoothed_copy(model, wrong, 0.5)
+        quantize.quantize(model, quantize.Calibration(wrong, 0.5, 1))
 
 
 def test_record_round_trip_and_bad_record(tmp_path: Path) -> None:
@@ -86,7 +121,12 @@ def test_record_round_trip_and_bad_record(tmp_path: Path) -> None:
     record.save(tmp_path)
     back = quantize.Calibration.load(tmp_path)
     assert back is not None and (back.alpha, back.n_texts) == (0.6, 12)
+    assert back.method == quantize.METHOD
     torch.testing.assert_close(back.act_max["a.b"], torch.arange(4.0))
+    old = {"method": "smoothquant + per-channel dynamic int8", "alpha": 0.6, "n_texts": 12}
+    (tmp_path / quantize.CONFIG_FILE).write_text(json.dumps(old))
+    earlier = quantize.Calibration.load(tmp_path)
+    assert earlier is not None and earlier.method == old["method"]
     (tmp_path / quantize.CONFIG_FILE).write_text(json.dumps({"alpha": 1.5, "n_texts": 1}))
     with pytest.raises(ModelError, match="alpha must be between"):
         quantize.Calibration.load(tmp_path)
@@ -127,7 +167,9 @@ def test_calibrated_classifier_uses_smoothquant_and_tracks_fp32(
     assert set(result["agreement_by_alpha"]) == {str(a) for a in quantize.ALPHAS}
     assert (model_dir / quantize.CALIBRATION_FILE).is_file()
     int8 = Classifier(model_dir, quantize=True, threads=1)
-    assert any(isinstance(m, quantize.Smoothed) for m in int8.model.modules())
+    layers = [m for m in int8.model.modules() if isinstance(m, quantize.Int8Linear)]
+    assert layers and all(m.inverse_scale is not None for m in layers)  # every one smoothed
+    assert not any(type(m) is torch.nn.Linear for m in int8.model.modules())
     fp32 = Classifier(model_dir, quantize=False, threads=1)
     agree = np.mean(int8.probabilities(texts).argmax(1) == fp32.probabilities(texts).argmax(1))
     assert agree >= 0.9
@@ -145,8 +187,7 @@ def test_named_layers_stay_fp32_and_the_rest_is_int8(tiny_model: Path) -> None:
     for name in kept:
         assert type(mixed[name]) is torch.nn.Linear  # neither smoothed nor quantised
     attention_out = "bert.encoder.layer.0.attention.output.dense"
-    assert isinstance(mixed[attention_out], quantize.Smoothed)
-    assert type(mixed[attention_out + ".linear"]) is not torch.nn.Linear  # int8
+    assert isinstance(mixed[attention_out], quantize.Int8Linear)
     wrong = quantize.Calibration(act, 0.7, 1, ("bert.encoder.layer.99.output.dense",))
     with pytest.raises(ModelError, match="another model"):
         quantize.quantize(fp32, wrong)
@@ -184,3 +225,32 @@ def test_calibration_tries_fp32_ffn_outputs_only_below_the_agreement_floor(
     kept = mixed > everywhere[str(result["alpha"])]
     ffn_outputs = quantize.ffn_output_layers(Classifier(model_dir, quantize=False).model)
     assert result["fp32_layers"] == (list(ffn_outputs) if kept else [])
+
+
+def test_predict_follows_the_card_only_for_the_current_int8_scheme(
+    tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    from pantau.classify.build import current_quantization
+    from pantau.classify.corpus import Splits
+    from pantau.classify.predict import card_allows_int8
+
+    model_dir = tmp_path / "m"
+    shutil.copytree(tiny_model, model_dir)
+    current = {"quantize_int8": True, "quantization": {"method": quantize.METHOD}}
+    assert card_allows_int8(current, model_dir)
+    assert not card_allows_int8({**current, "quantize_int8": False}, model_dir)
+    earlier = {"quantize_int8": True, "quantization": {"method": "per-channel dynamic int8"}}
+    assert not card_allows_int8(earlier, model_dir)
+    assert "pantau model evaluate" in caplog.text and str(model_dir) in caplog.text
+    # `pantau model evaluate` keeps a current record and re-makes an earlier one.
+    examples = toy_examples()
+    splits = Splits(train=examples[::2], dev=examples[1::2], test=[], heldout=[])
+    assert current_quantization(model_dir, current, splits) is current["quantization"]
+    assert not (model_dir / quantize.CONFIG_FILE).exists()
+    remade = current_quantization(model_dir, earlier, splits)
+    assert remade["method"] == quantize.METHOD and remade["chosen_on"] == "dev"
+    record = quantize.Calibration.load(model_dir)
+    assert record is not None and record.method == quantize.METHOD
+    assert record.alpha == remade["alpha"] and record.n_texts == len(splits.train)
