@@ -70,7 +70,9 @@ def smoothing_scale(
 
 def _row_step(rows: torch.Tensor) -> torch.Tensor:
     """Each row's int8 step: its largest magnitude over 127 (``[rows, 1]``)."""
-    return rows.abs().amax(dim=1, keepdim=True).clamp_(min=_TINY).div_(_INT8_MAX)
+    # max(max, -min): two reductions that write nothing, faster than abs() then amax().
+    largest = torch.maximum(rows.amax(dim=1, keepdim=True), rows.amin(dim=1, keepdim=True).neg_())
+    return largest.clamp_(min=_TINY).div_(_INT8_MAX)
 
 
 class Int8Linear(torch.nn.Module):
@@ -106,7 +108,7 @@ class Int8Linear(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # Written for few passes over memory (in place where the tensor is this call's own):
-        # the elementwise work costs about as much as the int8 product itself.
+        # the elementwise work costs nearly as much as the int8 product itself.
         lead = x.shape[:-1]
         rows = x.reshape(-1, self.in_features)
         if self.inverse_scale is None:
@@ -117,7 +119,7 @@ class Int8Linear(torch.nn.Module):
             step = _row_step(scaled)
             scaled.div_(step)
         quantised = scaled.round_().to(torch.int8)
-        out = torch._int_mm(quantised, self.weight_int8) * step  # int32 * float -> float
+        out = torch._int_mm(quantised, self.weight_int8).to(torch.float32).mul_(step)
         out.mul_(self.weight_step)
         if self.bias is not None:
             out.add_(self.bias)
