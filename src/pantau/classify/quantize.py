@@ -17,9 +17,10 @@ torch's dynamic quantisation (``torch.ao``, used before) takes one scale per lay
 batch, which the feed-forward output layers bore worst (GELU's output, a few large tokens): on
 the default model of 2026-12-03 it agreed with fp32 on 94.5% of the dev decisions, 98.9% with
 those twelve layers left in fp32; one scale per token agrees on 98.8% with every layer int8,
-and runs 15-20% faster than that mixed model (``bench/README.md``). A token's result no longer
-depends on the other texts of its batch either, except through fp32's own rounding, which int8
-rounding can amplify (3 of 1,000 labels changed between two batchings, 2% before). Where int8
+runs about as fast as torch's int8 everywhere and 35-50% faster than that mixed model
+(``bench/README.md``). A token's result no longer depends on the other texts of its batch
+either, except through fp32's own rounding, which int8 rounding can amplify (no label of 2,142
+changed between two batchings, 42 before; 3 of 1,000 in another comparison). Where int8
 everywhere still agrees with fp32 on less than :data:`MIN_AGREEMENT` of the dev decisions, the
 build keeps the feed-forward output layers in fp32 (``fp32_layers`` in the record) if that
 agrees more.

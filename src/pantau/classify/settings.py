@@ -26,7 +26,8 @@ class ClassifySettings(BaseModel):
     # Share of masked training texts whose candidate placeholders get stand-in names, so that
     # candidates missing from the matchers (a later election) still read as candidates.
     stand_in_rate: float = Field(default=0.3, ge=0.0, le=1.0)
-    # The sweep classifies in fp32 unless this is set: int8's activation scales are taken per
-    # batch, so about 2% of int8 labels depend on which other posts share the batch (fp32's
-    # never do). `pantau model predict` follows the model card (docs/settings.md).
+    # The sweep classifies in fp32 unless this is set: fp32's labels and scores do not depend
+    # on which other posts share the batch; int8's can, slightly, through rounding (no label
+    # of 2,142 changed between two batchings, scores by up to 0.03). `pantau model predict`
+    # follows the model card (docs/settings.md).
     sweep_int8: bool = False

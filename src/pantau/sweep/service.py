@@ -269,7 +269,7 @@ def _classify(engine: Engine, settings: Settings, sweep_id: int, tick: Callable[
                 session=session,
                 model_dir=model_dir,
                 limit=settings.sweep.classify_batch,
-                # fp32 unless asked: int8 labels depend on the batch (classify.sweep_int8)
+                # fp32 unless asked: int8 scores can depend on the batch (classify.sweep_int8)
                 quantize=None if settings.classify.sweep_int8 else False,
             )
             task.attempts += 1
