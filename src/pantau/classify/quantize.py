@@ -81,7 +81,8 @@ class Int8Linear(torch.nn.Module):
     quantised with its own scale at run time, the products summed exactly in int32.
 
     With ``scale`` (SmoothQuant's ``s``), the weight columns are multiplied by it before
-    quantising and the input divided by it. A row's output depends on that row alone."""
+    quantising and the input divided by it. A row's output depends on that row alone. The int32
+    sums cannot overflow below 2**31 / 127**2 = 133,144 input features."""
 
     def __init__(self, layer: torch.nn.Linear, scale: torch.Tensor | None = None) -> None:
         super().__init__()
