@@ -77,3 +77,14 @@ def test_swaps_balance_the_labelled_pilpres_rows(shared_dir: Path) -> None:
         jokowi, prabowo = per_side[("jokowi-amin", label)], per_side[("prabowo-sandi", label)]
         # Only rows whose target the cues miss stay one-sided.
         assert abs(jokowi - prabowo) <= 0.1 * (jokowi + prabowo), (label, jokowi, prabowo)
+
+
+def test_names_share_one_look_behind_and_numbers_keep_their_own() -> None:
+    from pantau.classify.historical import _regex
+
+    regex = _regex(["Prabowo-Sandi", "Prabowo", "02"])
+    found = [(m.lastgroup, m.group(0)) for m in regex.finditer("#Prabowo prabowo - sandi 02 02.30")]
+    assert found == [("c0", "prabowo - sandi"), ("c2", "02")]  # the longer cue first
+    assert [m.lastgroup for m in regex.finditer("xPrabowo @Prabowo 02 02.30 a02")] == ["c2"]
+    with pytest.raises(ValueError, match="starting with a digit"):
+        _regex(["2019GantiPresiden", "01"])
