@@ -76,8 +76,8 @@ def _quantization(q: dict[str, Any]) -> str:
 
 def _kept_fp32(q: dict[str, Any]) -> str:
     mixed = q.get("agreement_ffn_output_fp32")
-    if mixed is None:
-        return ""
+    if mixed is None:  # int8 everywhere agreed enough: the mixed model was not tried
+        return "; every layer int8"
     kept = q.get("fp32_layers") or []
     if kept:
         return (

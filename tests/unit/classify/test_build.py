@@ -143,3 +143,23 @@ def test_card_says_how_many_swaps_reached_the_model_unchanged() -> None:
     assert line(722).endswith("as their original once masked, so they cannot change it)")
     assert line(721).startswith("- counterfactual swaps: 722 pairs; flag decision changed 0.000")
     assert line(721).endswith("so they cannot change it; the others were classified)")
+
+
+def test_card_says_which_layers_run_in_int8() -> None:
+    from pantau.classify.card import render_card
+
+    def line(**quantization: object) -> str:
+        record = {"method": "m", "alpha": 0.7, "chosen_on": "dev", "n_calibration": 256}
+        card = render_card({"quantize_int8": True, "quantization": record | quantization})
+        return next(x for x in card.splitlines() if x.startswith("- int8"))
+
+    assert line(agreement_ffn_output_fp32=None).endswith("256 calibration texts; every layer int8")
+    kept = line(agreement_ffn_output_fp32=0.99, fp32_layers=["a", "b"])
+    assert kept.endswith(
+        "the 2 feed-forward output layers stay in fp32 (agreement with them in fp32: 0.99)"
+    )
+    tried = line(agreement_ffn_output_fp32=0.95, fp32_layers=[])
+    assert tried.endswith(
+        "; every layer int8 (agreement with the feed-forward output layers in fp32: 0.95)"
+    )
+    assert "int8 without SmoothQuant" in render_card({"quantize_int8": True, "quantization": {}})
