@@ -216,11 +216,11 @@ def current_quantization(
 ) -> dict[str, Any]:
     """The card's int8 record, made again (:func:`calibrate_int8` on ``splits``) where it was
     made for another int8 scheme than :data:`~.quantize.METHOD`, or not at all."""
-    from pantau.classify.quantize import METHOD
+    from pantau.classify.quantize import measured_with_current_scheme
 
-    record: dict[str, Any] = info.get("quantization") or {}
-    if record.get("method") == METHOD:
-        return record
+    if measured_with_current_scheme(info):
+        current: dict[str, Any] = info["quantization"]
+        return current
     return calibrate_int8(
         model_dir, calibration=[e.text for e in splits.train], dev=[e.text for e in splits.dev]
     )

@@ -71,12 +71,12 @@ def card_allows_int8(info: dict[str, Any], model_dir: Path) -> bool:
     """Whether the card measured int8 with the current scheme and kept macro-F1 within bounds.
     A card measured with an earlier scheme says nothing about this one: fp32 until
     ``pantau model evaluate`` re-calibrates and re-measures."""
-    from pantau.classify.quantize import METHOD
+    from pantau.classify.quantize import METHOD, measured_with_current_scheme
 
     if not info.get("quantize_int8", False):
         return False
-    method = info.get("quantization", {}).get("method")
-    if method != METHOD:
+    if not measured_with_current_scheme(info):
+        method = (info.get("quantization") or {}).get("method")
         log.warning(
             "%s: the card measured int8 as %r, not the current %r: classifying in fp32 until "
             "`pantau model evaluate` re-calibrates and re-measures it",

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -86,10 +87,6 @@ class Int8Linear(torch.nn.Module):
 
     def __init__(self, layer: torch.nn.Linear, scale: torch.Tensor | None = None) -> None:
         super().__init__()
-        if not hasattr(torch, "_int_mm"):
-            raise ModelError(
-                f"int8 inference needs torch._int_mm, which torch {torch.__version__} lacks"
-            )
         weight = layer.weight.detach().float()
         if scale is not None:
             weight = weight * scale
@@ -140,13 +137,12 @@ class Calibration:
     alpha: float
     n_texts: int
     fp32_layers: tuple[str, ...] = ()  # Linear layers left in fp32 (module names)
-    method: str = METHOD  # the int8 scheme the record was made and checked for
 
     def save(self, model_dir: Path) -> None:
         save_file(
             {k: v.contiguous() for k, v in self.act_max.items()}, model_dir / CALIBRATION_FILE
         )
-        record: dict[str, object] = {"method": self.method, "alpha": self.alpha}
+        record: dict[str, object] = {"method": METHOD, "alpha": self.alpha}
         record |= {"n_texts": self.n_texts, "fp32_layers": list(self.fp32_layers)}
         (model_dir / CONFIG_FILE).write_text(json.dumps(record) + "\n", encoding="utf-8")
 
@@ -159,7 +155,6 @@ class Calibration:
             meta = json.loads(config.read_text(encoding="utf-8"))
             alpha = float(meta["alpha"])
             n_texts = int(meta["n_texts"])
-            method = str(meta.get("method", ""))
             fp32_layers = meta.get("fp32_layers", [])  # records before it: every layer int8
             if not isinstance(fp32_layers, list) or not all(
                 isinstance(n, str) for n in fp32_layers
@@ -174,7 +169,6 @@ class Calibration:
             alpha=alpha,
             n_texts=n_texts,
             fp32_layers=tuple(fp32_layers),
-            method=method,
         )
 
 
@@ -232,6 +226,13 @@ def quantize(
             )
             setattr(parent, child_name, Int8Linear(child, scale))
     return out
+
+
+def measured_with_current_scheme(info: dict[str, Any]) -> bool:
+    """Whether a model card's int8 record (``info["quantization"]``) was made and measured with
+    :data:`METHOD`; a record of an earlier scheme says nothing about this one."""
+    record = info.get("quantization") or {}
+    return bool(record.get("method") == METHOD)
 
 
 def ffn_output_layers(model: torch.nn.Module) -> tuple[str, ...]:
