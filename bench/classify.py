@@ -5,10 +5,13 @@
 Texts are the labelled evaluation texts (held-out source + random test split of the corpus; the
 seed set's test split when no datasets directory is given). The fast path is
 :func:`pantau.classify.service.predict_file` on a TSV of those texts (read, length-sorted
-dynamic batches, ``inference_mode``, int8 where the model card allows it, cue-matcher targets,
-JSONL written). The baseline is ``transformers.pipeline("text-classification")`` called once
-per post, on texts prepared the way the model was trained (its cue masking, per post too).
-Both report posts/s and 4-class macro-F1 / partisan F1 on the same texts.
+dynamic batches, ``inference_mode``, cue-matcher targets, JSONL written), run three ways: as
+``pantau model predict`` runs by default (int8 where the model card allows it and this CPU has
+a fast int8 product, else fp32), in fp32, and in int8 (on a CPU without a fast int8 product,
+int8 sums from fp32 products: the same labels, no faster). The baseline is
+``transformers.pipeline("text-classification")`` called once per post, on texts prepared the
+way the model was trained (its cue masking, per post too). Both report
+posts/s and 4-class macro-F1 / partisan F1 on the same texts, and the CPU's int8 capability.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pantau.classify import corpus, metrics, preprocess
 from pantau.classify.build import default_datasets_dir, default_model_dir
 from pantau.classify.predict import clear_classifier_cache, load_classifier
 from pantau.classify.preprocess import TextPreparer
+from pantau.classify.quantize import int8_kernel_fast
 from pantau.classify.service import predict_file
 from pantau.config import get_settings
 
@@ -90,6 +94,7 @@ def main() -> None:
     examples = eval_examples(datasets, args.n)
     results = {
         "naive_pipeline": run_naive(model, examples),
+        "predict": run_fast(model, examples, quantize=None),
         "predict_fp32": run_fast(model, examples, quantize=False),
         "predict_int8": run_fast(model, examples, quantize=True),
     }
@@ -101,8 +106,17 @@ def main() -> None:
             f"posts/s  x{r['speedup']:5.2f}  macro-F1 {r['macro_f1']:.3f}  "
             f"partisan F1 {r['partisan_f1']:.3f}"
         )
+    cpu = {
+        "capability": torch.backends.cpu.get_cpu_capability(),
+        "int8_kernel_fast": int8_kernel_fast(),
+    }
+    print(f"CPU {cpu['capability']}, fast int8 product: {cpu['int8_kernel_fast']}")
     load = os.getloadavg()
-    print(json.dumps({"threads": args.threads, "loadavg": load, "model": str(model), **results}))
+    print(
+        json.dumps(
+            {"threads": args.threads, "loadavg": load, "cpu": cpu, "model": str(model), **results}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,13 +24,24 @@ changed between two batchings, 42 before; 3 of 1,000 in another comparison). Whe
 everywhere still agrees with fp32 on less than :data:`MIN_AGREEMENT` of the dev decisions, the
 build keeps the feed-forward output layers in fp32 (``fp32_layers`` in the record) if that
 agrees more.
+
+The int8 product itself needs a CPU with int8 dot-product instructions (AVX-512 VNNI or
+AVX-VNNI) to be fast: on a 2-core AMD EPYC with AVX2 only (2026-12-03) ``torch._int_mm`` ran
+about 40 times slower than an fp32 product of the same shape, which turned the default model's
+build (int8 calibration and evaluation) from minutes into an hour. :func:`int8_kernel_fast`
+measures it once per process; where it is slow, :class:`Int8Linear` computes the same integer
+sums with fp32 products, exactly (:func:`exact_int_product`): the results are bit-identical,
+only not faster than fp32, so ``predict`` then chooses fp32 when left to the card.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import logging
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +65,59 @@ MIN_AGREEMENT = 0.98
 FFN_OUTPUT = re.compile(r"(?:^|\.)layer\.\d+\.output\.dense$")
 _INT8_MAX = 127.0
 _TINY = 1e-8
+# The most input features whose int8 products an fp32 product sums exactly: every partial sum
+# is an integer of magnitude at most 1040 * 127**2 < 2**24, which fp32 holds exactly.
+EXACT_FP32_FEATURES = 2**24 // 127**2
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def int8_kernel_fast() -> bool:
+    """Whether ``torch._int_mm`` beats an fp32 product of a BERT-sized shape on this CPU
+    (measured once per process, best of three; the two differ by a factor of 2-40 either way,
+    so the answer does not hinge on noise)."""
+    a = torch.randint(-127, 128, (64, 384), dtype=torch.int8)
+    b = torch.randint(-127, 128, (384, 384), dtype=torch.int8)
+    a_float, b_float = a.float(), b.float()
+
+    def best(run: Callable[[], object]) -> float:
+        run()  # first call: kernel selection, caches
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    int8, fp32 = best(lambda: torch._int_mm(a, b)), best(lambda: a_float @ b_float)
+    fast = int8 < fp32
+    log.info(
+        "int8 product %.2f ms, fp32 %.2f ms on this CPU: %s",
+        int8 * 1e3,
+        fp32 * 1e3,
+        "int8 kernel" if fast else "int8 sums computed with fp32 products",
+        extra={"int8_ms": round(int8 * 1e3, 3), "fp32_ms": round(fp32 * 1e3, 3)},
+    )
+    return fast
+
+
+def exact_int_product(q: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """``q @ weight`` for integer-valued float tensors with entries in [-127, 127], as fp32:
+    the exact integer sums rounded once to fp32, bit-identical to
+    ``torch._int_mm(q.to(int8), weight.to(int8)).to(float32)``. Up to
+    :data:`EXACT_FP32_FEATURES` input features one fp32 product is exact; beyond, exact
+    products of slices are added in float64 and rounded once."""
+    features = q.shape[1]
+    if features <= EXACT_FP32_FEATURES:
+        return q @ weight
+    total: torch.Tensor | None = None
+    for start in range(0, features, EXACT_FP32_FEATURES):
+        stop = start + EXACT_FP32_FEATURES
+        part = (q[:, start:stop] @ weight[start:stop]).double()
+        total = part if total is None else total.add_(part)
+    assert total is not None
+    return total.float()
 
 
 def smoothing_scale(
@@ -79,7 +143,9 @@ def _row_step(rows: torch.Tensor) -> torch.Tensor:
 
 class Int8Linear(torch.nn.Module):
     """A Linear layer in int8: weights quantised once per output channel, each token's input
-    quantised with its own scale at run time, the products summed exactly in int32.
+    quantised with its own scale at run time, the products summed exactly in int32
+    (``torch._int_mm``), or exactly with fp32 products where that is slow
+    (:func:`int8_kernel_fast`, :func:`exact_int_product`).
 
     With ``scale`` (SmoothQuant's ``s``), the weight columns are multiplied by it before
     quantising and the input divided by it. A row's output depends on that row alone. The int32
@@ -117,12 +183,24 @@ class Int8Linear(torch.nn.Module):
             scaled = rows * self.inverse_scale
             step = _row_step(scaled)
             scaled.div_(step)
-        quantised = scaled.round_().to(torch.int8)
-        out = torch._int_mm(quantised, self.weight_int8).to(torch.float32).mul_(step)
+        scaled.round_()
+        if int8_kernel_fast():
+            out = torch._int_mm(scaled.to(torch.int8), self.weight_int8).to(torch.float32)
+        else:
+            out = exact_int_product(scaled, self._weight_float())
+        out.mul_(step)
         out.mul_(self.weight_step)
         if self.bias is not None:
             out.add_(self.bias)
         return out.reshape(*lead, self.out_features)
+
+    def _weight_float(self) -> torch.Tensor:
+        """The int8 weights as fp32, made on first use (CPUs without a fast int8 product)."""
+        cached: torch.Tensor | None = getattr(self, "_weight_fp32", None)
+        if cached is None:
+            cached = self.weight_int8.float()
+            self._weight_fp32 = cached
+        return cached
 
     def extra_repr(self) -> str:
         smoothed = self.inverse_scale is not None

@@ -251,3 +251,56 @@ def test_predict_follows_the_card_only_for_the_current_int8_scheme(
     assert record is not None and record.alpha == remade["alpha"]
     assert record.n_texts == len(splits.train)
     assert not quantize.measured_with_current_scheme({"quantization": None})
+
+
+@pytest.mark.parametrize("features", [384, 1040, 1536, 3072])
+def test_fp32_products_give_the_int8_kernels_sums_bit_for_bit(features: int) -> None:
+    """CPUs without a fast int8 product get the same integer sums from fp32 products, also
+    where a sum passes 2**24 (fp32's exact integers), with the largest int8 values."""
+    torch.manual_seed(features)
+    q = torch.randint(-127, 128, (9, features), dtype=torch.int8)
+    w = torch.randint(-127, 128, (features, 24), dtype=torch.int8)
+    q[0], w[:, 0] = 127, 127  # the largest sum: features * 127**2
+    q[1], w[:, 1] = -127, 127
+    expected = torch._int_mm(torch.cat([q, q[:8]]), w)[:9].to(torch.float32)  # M > 16
+    got = quantize.exact_int_product(q.float(), w.float())
+    assert float(expected[0, 0]) == features * 127**2 and float(expected[1, 1]) < 0
+    assert torch.equal(got, expected)
+
+
+def test_int8_layer_gives_the_same_bits_with_either_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model, x = _outlier_mlp(), _outlier_inputs()
+    act = quantize.activation_maxima(model, lambda: model(x))
+    int8 = quantize.quantize(model, quantize.Calibration(act, 0.7, 256))
+    outputs = []
+    for fast in (True, False):
+        monkeypatch.setattr(quantize, "int8_kernel_fast", lambda fast=fast: fast)
+        with torch.inference_mode():
+            outputs.append(int8(x))
+    assert torch.equal(outputs[0], outputs[1])
+
+
+def test_a_model_left_to_its_card_runs_int8_only_where_int8_is_faster(
+    tiny_model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+    import shutil
+
+    model_dir = tmp_path / "m"
+    shutil.copytree(tiny_model, model_dir)
+    card = {"quantize_int8": True, "quantization": {"method": quantize.METHOD}}
+    (model_dir / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
+    monkeypatch.setattr(quantize, "int8_kernel_fast", lambda: True)
+    assert Classifier(model_dir).quantized
+    monkeypatch.setattr(quantize, "int8_kernel_fast", lambda: False)
+    with caplog.at_level(logging.INFO, logger="pantau.classify.predict"):
+        assert not Classifier(model_dir).quantized
+    assert "no fast int8 product" in caplog.text and str(model_dir) in caplog.text
+    forced = Classifier(model_dir, quantize=True)  # asked for: int8 sums from fp32 products
+    assert forced.quantized
+    assert isinstance(forced.model.classifier, quantize.Int8Linear)
