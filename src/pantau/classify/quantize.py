@@ -25,8 +25,8 @@ everywhere still agrees with fp32 on less than :data:`MIN_AGREEMENT` of the dev 
 build keeps the feed-forward output layers in fp32 (``fp32_layers`` in the record) if that
 agrees more.
 
-The int8 product itself needs a CPU with int8 dot-product instructions (AVX-512 VNNI or
-AVX-VNNI) to be fast: on a 2-core AMD EPYC with AVX2 only (2026-12-03) ``torch._int_mm`` ran
+The int8 product is fast only on some CPUs: on a 2-core AMD EPYC with AVX2 and neither
+AVX-512 nor AVX-VNNI (2026-12-03) ``torch._int_mm`` ran
 about 40 times slower than an fp32 product of the same shape, which turned the default model's
 build (int8 calibration and evaluation) from minutes into an hour. :func:`int8_kernel_fast`
 measures it once per process; where it is slow, :class:`Int8Linear` computes the same integer
@@ -75,8 +75,9 @@ log = logging.getLogger(__name__)
 @functools.cache
 def int8_kernel_fast() -> bool:
     """Whether ``torch._int_mm`` beats an fp32 product of a BERT-sized shape on this CPU
-    (measured once per process, best of three; the two differ by a factor of 2-40 either way,
-    so the answer does not hinge on noise)."""
+    (measured once per process, best of three). The machines seen differ widely, so noise does
+    not decide the answer: on one the int8 model ran twice fp32's speed, on another the int8
+    product ran about 40 times slower."""
     a = torch.randint(-127, 128, (64, 384), dtype=torch.int8)
     b = torch.randint(-127, 128, (384, 384), dtype=torch.int8)
     a_float, b_float = a.float(), b.float()
