@@ -255,8 +255,8 @@ def test_predict_follows_the_card_only_for_the_current_int8_scheme(
 
 @pytest.mark.parametrize("features", [384, 1040, 1536, 3072])
 def test_fp32_products_give_the_int8_kernels_sums_bit_for_bit(features: int) -> None:
-    """CPUs without a fast int8 product get the same integer sums from fp32 products, also
-    where a sum passes 2**24 (fp32's exact integers), with the largest int8 values."""
+    """CPUs without a fast int8 product get the same integer sums from fp32 products, on random
+    int8 values and the largest ones (the sums that round are tested below)."""
     torch.manual_seed(features)
     q = torch.randint(-127, 128, (9, features), dtype=torch.int8)
     w = torch.randint(-127, 128, (features, 24), dtype=torch.int8)
@@ -266,6 +266,22 @@ def test_fp32_products_give_the_int8_kernels_sums_bit_for_bit(features: int) -> 
     got = quantize.exact_int_product(q.float(), w.float())
     assert float(expected[0, 0]) == features * 127**2 and float(expected[1, 1]) < 0
     assert torch.equal(got, expected)
+
+
+def test_slices_past_fp32s_exact_range_are_summed_then_rounded_once() -> None:
+    """Three slices whose sums, added in fp32 one after another, round twice to the wrong
+    value (33,548,192); the exact sum 33,548,194 is an fp32 number, and the int8 kernel's."""
+    n = quantize.EXACT_FP32_FEATURES
+    q = torch.zeros((17, 3 * n), dtype=torch.int8)
+    w = torch.zeros((3 * n, 8), dtype=torch.int8)
+    q[0, : 2 * n], w[: 2 * n, 0] = 127, 127
+    w[0, 0] = 126  # first slice 16,774,033 (odd), second 16,774,160: their sum rounds in fp32
+    q[0, 2 * n], w[2 * n, 0] = 1, 1  # third slice 1
+    exact = 16_774_033 + 16_774_160 + 1
+    assert torch.equal(torch._int_mm(q, w)[0, 0], torch.tensor(exact, dtype=torch.int32))
+    got = quantize.exact_int_product(q.float(), w.float())
+    assert float(got[0, 0]) == exact
+    assert torch.equal(got, torch._int_mm(q, w).to(torch.float32))
 
 
 def test_int8_layer_gives_the_same_bits_with_either_product(
