@@ -5,10 +5,11 @@
 Texts are the labelled evaluation texts (held-out source + random test split of the corpus; the
 seed set's test split when no datasets directory is given). The fast path is
 :func:`pantau.classify.service.predict_file` on a TSV of those texts (read, length-sorted
-dynamic batches, ``inference_mode``, cue-matcher targets, JSONL written), run three ways: as
-``pantau model predict`` runs by default (int8 where the model card allows it and this CPU has
-a fast int8 product, else fp32), in fp32, and in int8 (on a CPU without a fast int8 product,
-int8 sums from fp32 products: the same labels, no faster). The baseline is
+dynamic batches, ``inference_mode``, cue-matcher targets, JSONL written), run four ways: as
+``pantau model predict`` runs by default (int8 where the model card allows it and the int8
+engine has a fast int8 product on this CPU, else fp32), in fp32, in int8 in ONNX Runtime (the
+default int8 engine) and in int8 in torch (on a CPU without a fast ``torch._int_mm``, int8 sums
+from fp32 products: the same labels, no faster). The baseline is
 ``transformers.pipeline("text-classification")`` called once per post, on texts prepared the
 way the model was trained (its cue masking, per post too). Both report
 posts/s and 4-class macro-F1 / partisan F1 on the same texts, and the CPU's int8 capability.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from pantau.classify import corpus, metrics, preprocess
+from pantau.classify import corpus, metrics, onnx_engine, preprocess
 from pantau.classify.build import default_datasets_dir, default_model_dir
 from pantau.classify.predict import clear_classifier_cache, load_classifier
 from pantau.classify.preprocess import TextPreparer
@@ -43,16 +44,19 @@ def eval_examples(datasets_dir: Path | None, n: int) -> list[corpus.Example]:
 
 
 def run_fast(
-    model: Path, examples: list[corpus.Example], quantize: bool | None
+    model: Path, examples: list[corpus.Example], quantize: bool | None, engine: str | None = None
 ) -> dict[str, float]:
     clear_classifier_cache()
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.tsv", Path(tmp) / "out.jsonl"
         clean = [e.text.replace("\t", " ").replace("\n", " ") for e in examples]
         src.write_text("text\n" + "\n".join(clean) + "\n", encoding="utf-8")
-        load_classifier(model.resolve(), quantize)  # model loading is not per-post work
+        # Model loading (and the int8 graph's export) is not per-post work.
+        load_classifier(model.resolve(), quantize, engine)
         started = time.perf_counter()
-        predict_file(input_path=src, output_path=out, model_dir=model, quantize=quantize)
+        predict_file(
+            input_path=src, output_path=out, model_dir=model, quantize=quantize, int8_engine=engine
+        )
         seconds = time.perf_counter() - started
         pred = [json.loads(line)["label"] for line in out.read_text().splitlines()]
     return _scores(examples, pred, seconds)
@@ -96,21 +100,26 @@ def main() -> None:
         "naive_pipeline": run_naive(model, examples),
         "predict": run_fast(model, examples, quantize=None),
         "predict_fp32": run_fast(model, examples, quantize=False),
-        "predict_int8": run_fast(model, examples, quantize=True),
+        "predict_int8": run_fast(model, examples, quantize=True, engine="onnxruntime"),
+        "predict_int8_torch": run_fast(model, examples, quantize=True, engine="torch"),
     }
     base = results["naive_pipeline"]["posts_per_s"]
     for name, r in results.items():
         r["speedup"] = round(r["posts_per_s"] / base, 2)
         print(
-            f"{name:15s} {r['posts']:5d} posts {r['seconds']:8.2f} s {r['posts_per_s']:8.2f} "
+            f"{name:18s} {r['posts']:5d} posts {r['seconds']:8.2f} s {r['posts_per_s']:8.2f} "
             f"posts/s  x{r['speedup']:5.2f}  macro-F1 {r['macro_f1']:.3f}  "
             f"partisan F1 {r['partisan_f1']:.3f}"
         )
     cpu = {
         "capability": torch.backends.cpu.get_cpu_capability(),
         "int8_kernel_fast": int8_kernel_fast(),
+        "onnxruntime_int8_fast": onnx_engine.int8_fast(),
     }
-    print(f"CPU {cpu['capability']}, fast int8 product: {cpu['int8_kernel_fast']}")
+    print(
+        f"CPU {cpu['capability']}, fast int8 product: torch {cpu['int8_kernel_fast']}, "
+        f"ONNX Runtime {cpu['onnxruntime_int8_fast']}"
+    )
     load = os.getloadavg()
     print(
         json.dumps(

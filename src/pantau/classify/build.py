@@ -159,11 +159,22 @@ def build_model(
 
 def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher) -> dict[str, Any]:
     """Metrics on the held-out sources (together and each alone) and the test split, in fp32
-    and int8; fairness; whether int8 keeps macro-F1 within :data:`QUANT_TOLERANCE`.
+    and int8 (in each int8 engine); fairness; whether int8 keeps macro-F1 within
+    :data:`QUANT_TOLERANCE` in every engine.
 
     Each text is classified once per precision; the per-source reports are slices."""
+    from pantau.classify.onnx_engine import available as onnx_available
+    from pantau.config import get_settings
+
     fp32 = Classifier(model_dir, quantize=False)
-    int8 = Classifier(model_dir, quantize=True)
+    # int8 measured as predict runs it here (the configured engine), and in the other engine
+    # too where installed (ONNX Runtime runs int8 on CPUs where torch's int8 product is slow).
+    int8 = Classifier(model_dir, quantize=True, int8_engine=get_settings().classify.int8_engine)
+    others = [
+        Classifier(model_dir, quantize=True, int8_engine=engine)
+        for engine in ("onnxruntime", "torch")
+        if engine != int8.engine and (engine == "torch" or onnx_available())
+    ]
     evaluation: dict[str, Any] = {}
     fairness: dict[str, Any] = {}
     drops: list[float] = []
@@ -185,6 +196,12 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
             evaluation[part] = report(gold, probs[index], fp32.labels)
             evaluation[f"{part}_int8"] = report(gold, probs_q[index], int8.labels)
             drops.append(evaluation[part]["macro_f1"] - evaluation[f"{part}_int8"]["macro_f1"])
+        for other in others:  # the whole split only: the per-source slices read alike
+            key = f"{name}_int8_{other.engine}"
+            evaluation[key] = report(
+                [e.label for e in examples], other.probabilities(texts), other.labels
+            )
+            drops.append(evaluation[name]["macro_f1"] - evaluation[key]["macro_f1"])
         pred = [fp32.labels[int(i)] for i in probs.argmax(axis=1)]
         sides = per_candidate(examples, pred, matcher)
         fairness[name] = {
@@ -203,9 +220,20 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
         "evaluation": evaluation,
         "fairness": fairness,
         "quantize_int8": ok,
+        "int8_engine": _engine_name(int8.engine),
+        "int8_engines_measured": [_engine_name(c.engine) for c in (int8, *others)],
         "quantize_reason": f"largest macro-F1 drop {worst if worst is None else round(worst, 4)}"
         f" (tolerance {QUANT_TOLERANCE})",
     }
+
+
+def _engine_name(engine: str) -> str:
+    """The engine with its version, as the card records it (``onnxruntime 1.30.0``)."""
+    if engine == "onnxruntime":
+        from pantau.classify.onnx_engine import version
+
+        return f"{engine} {version()}"
+    return f"{engine} {torch.__version__}"
 
 
 CALIBRATION_TEXTS = 256

@@ -176,7 +176,10 @@ def render_card(info: dict[str, Any]) -> str:
         f"{model.get('steps')} steps; settings `{json.dumps(model.get('config', {}))}`",
         f"- fine-tuned: {_fine_tuned(model.get('config', {}))}",
         f"- int8 dynamic quantisation at inference: {info.get('quantize_int8')} "
-        f"({info.get('quantize_reason', '')}); {_quantization(info.get('quantization', {}))}",
+        f"({info.get('quantize_reason', '')}; measured in "
+        f"{', '.join(info.get('int8_engines_measured') or ['torch'])}, "
+        f"run by {info.get('int8_engine', 'torch')} on the build machine); "
+        f"{_quantization(info.get('quantization', {}))}",
         f"- input preparation: {_preparation(model.get('preprocessing', {}))}",
         f"- stand-in names: {_stand_ins(model.get('stand_in_rate'))}",
         "",

@@ -23,12 +23,14 @@ import numpy.typing as npt
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from pantau.classify.onnx_engine import OnnxInt8
 from pantau.classify.partial import pad_batch
 from pantau.errors import ModelError
 
 log = logging.getLogger(__name__)
 
 METRICS_FILE = "metrics.json"
+ONNXRUNTIME, TORCH = "onnxruntime", "torch"
 
 
 class SideMatcher(Protocol):
@@ -89,20 +91,44 @@ def card_allows_int8(info: dict[str, Any], model_dir: Path) -> bool:
     return True
 
 
-def int8_pays(model_dir: Path) -> bool:
-    """Whether this CPU multiplies int8 faster than fp32 (:func:`.quantize.int8_kernel_fast`).
-    Without int8 dot-product instructions the int8 model gives the same labels at no gain in
-    speed, so a model left to its card runs in fp32 there."""
-    from pantau.classify.quantize import int8_kernel_fast
+def int8_pays(model_dir: Path, engine: str = TORCH) -> bool:
+    """Whether ``engine`` multiplies int8 faster than fp32 on this CPU
+    (:func:`.onnx_engine.int8_fast`, :func:`.quantize.int8_kernel_fast`). Where it does not,
+    the int8 model gives the same labels at no gain in speed, so a model left to its card runs
+    in fp32 there."""
+    if engine == ONNXRUNTIME:
+        from pantau.classify.onnx_engine import int8_fast
+    else:
+        from pantau.classify.quantize import int8_kernel_fast as int8_fast
 
-    if int8_kernel_fast():
+    if int8_fast():
         return True
     log.info(
-        "%s: the card allows int8, but this CPU has no fast int8 product: classifying in fp32",
+        "%s: the card allows int8, but %s has no fast int8 product on this CPU: "
+        "classifying in fp32",
         model_dir,
-        extra={"model": str(model_dir)},
+        engine,
+        extra={"model": str(model_dir), "int8_engine": engine},
     )
     return False
+
+
+def choose_int8_engine(asked: str | None) -> str:
+    """The engine that runs int8 models: ``asked`` (``onnxruntime`` or ``torch``), or, with
+    ``None``/``auto``, torch where its int8 product is fast on this CPU
+    (:func:`.quantize.int8_kernel_fast`: exact sums, the fastest where it is fast), else ONNX
+    Runtime where installed (:mod:`.onnx_engine`: fast int8 products on CPUs without int8
+    dot-product instructions too)."""
+    from pantau.classify import onnx_engine
+    from pantau.classify.quantize import int8_kernel_fast
+
+    if asked in (None, "auto"):
+        return TORCH if int8_kernel_fast() or not onnx_engine.available() else ONNXRUNTIME
+    if asked not in (ONNXRUNTIME, TORCH):
+        raise ModelError(f"unknown int8 engine {asked!r}: use auto, {ONNXRUNTIME} or {TORCH}")
+    if asked == ONNXRUNTIME and not onnx_engine.available():
+        raise ModelError("the int8 engine onnxruntime is not installed: pip install onnxruntime")
+    return asked
 
 
 def model_version(model_dir: Path) -> str:
@@ -122,6 +148,7 @@ class Classifier:
         threads: int | None = None,
         batch_size: int = 32,
         max_length: int = 128,
+        int8_engine: str | None = None,
     ) -> None:
         if not (model_dir / "config.json").is_file():
             raise ModelError(
@@ -138,16 +165,24 @@ class Classifier:
         model.eval()
         id2label = model.config.id2label
         self.labels: list[str] = [str(id2label[i]) for i in range(len(id2label))]
+        engine = TORCH if quantize is False else choose_int8_engine(int8_engine)
         if quantize is None:
             quantize = card_allows_int8(read_model_info(model_dir), model_dir) and int8_pays(
-                model_dir
+                model_dir, engine
             )
         self.quantized = quantize
+        # What runs the model: torch, or for int8 models ONNX Runtime (`.onnx_engine`).
+        self.engine = engine if quantize else TORCH
+        self.onnx: OnnxInt8 | None = None
         if quantize:
             from pantau.classify.quantize import Calibration
             from pantau.classify.quantize import quantize as to_int8
 
             model = to_int8(model, Calibration.load(model_dir), inplace=True)
+            if self.engine == ONNXRUNTIME:
+                from pantau.classify import onnx_engine
+
+                self.onnx = onnx_engine.load(model_dir, model)
         self.model = model
         self.version = model_version(model_dir)
         from pantau.classify.preprocess import TextPreparer, load
@@ -172,8 +207,14 @@ class Classifier:
         if pad_id is None:
             raise ModelError(f"{self.model_dir}: the tokenizer has no padding token")
 
+        workers = self.workers
+        parallel = workers > 1 and len(chunks) > 1
+
         def run(chunk: list[int]) -> tuple[list[int], npt.NDArray[np.float32]]:
             input_ids, mask = pad_batch([ids[i] for i in chunk], int(pad_id))
+            if self.onnx is not None:
+                logits_ort = self.onnx.logits(input_ids, mask, threads=1 if parallel else workers)
+                return chunk, _softmax(logits_ort)
             with torch.inference_mode():
                 logits = self.model(input_ids=input_ids, attention_mask=mask).logits
                 return chunk, torch.softmax(logits.float(), dim=-1).numpy()
@@ -182,7 +223,6 @@ class Classifier:
         # on small CPU matrices this beats one batch at a time over every core (392 vs 284
         # posts/s on 2 cores, int8; bench/README.md); kernels release the GIL. One batch gets
         # every core. torch's thread count is process-wide, so it is restored afterwards.
-        parallel = self.workers > 1 and len(chunks) > 1
         previous = torch.get_num_threads()
         torch.set_num_threads(1 if parallel else self.workers)
         try:
@@ -216,6 +256,12 @@ class Classifier:
         return out
 
 
+def _softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Row-wise softmax in fp32, as ``torch.softmax`` gives it for the torch engine."""
+    probs: npt.NDArray[np.float32] = torch.softmax(torch.from_numpy(logits).float(), dim=-1).numpy()
+    return probs
+
+
 def default_side_matcher() -> SideMatcher:
     """The cue matcher built from the configured watch lists."""
     from pantau.registry.cues import default_matcher
@@ -224,15 +270,18 @@ def default_side_matcher() -> SideMatcher:
     return matcher
 
 
-def load_classifier(model_dir: Path, quantize: bool | None = None) -> Classifier:
-    """A process-wide loaded classifier per (folder, its current weights, quantisation).
+def load_classifier(
+    model_dir: Path, quantize: bool | None = None, int8_engine: str | None = None
+) -> Classifier:
+    """A process-wide loaded classifier per (folder, its current weights, precision, engine);
+    ``int8_engine`` ``None`` takes the configured one (``classify.int8_engine``).
 
     The key includes the model's version and the weights file's modification time, so a model
     promoted or rebuilt in place is loaded afresh by long-running processes (scheduler, workers).
     """
     weights = model_dir / "model.safetensors"
     stamp = weights.stat().st_mtime_ns if weights.is_file() else 0
-    return _load_classifier(model_dir, model_version(model_dir), stamp, quantize)
+    return _load_classifier(model_dir, model_version(model_dir), stamp, quantize, int8_engine)
 
 
 def clear_classifier_cache() -> None:
@@ -242,7 +291,7 @@ def clear_classifier_cache() -> None:
 
 @lru_cache(maxsize=4)
 def _load_classifier(
-    model_dir: Path, _version: str, _stamp: int, quantize: bool | None
+    model_dir: Path, _version: str, _stamp: int, quantize: bool | None, int8_engine: str | None
 ) -> Classifier:
     from pantau.config import get_settings
 
@@ -253,6 +302,7 @@ def _load_classifier(
         threads=settings.threads or None,
         batch_size=settings.batch_size,
         max_length=settings.max_length,
+        int8_engine=int8_engine or settings.int8_engine,
     )
 
 

@@ -20,10 +20,12 @@ def predict_file(
     model_dir: Path,
     quantize: bool | None = None,
     matcher: SideMatcher | None = None,
+    int8_engine: str | None = None,
 ) -> int:
-    """Classify every row of ``input_path`` into ``output_path``; returns the row count."""
+    """Classify every row of ``input_path`` into ``output_path``; returns the row count.
+    ``int8_engine`` runs an int8 model (default: ``classify.int8_engine``)."""
     rows = read_inputs(input_path)
-    classifier = load_classifier(model_dir.resolve(), quantize)
+    classifier = load_classifier(model_dir.resolve(), quantize, int8_engine)
     suggestions = classifier.suggest([r.text for r in rows], matcher=matcher)
     write_outputs(output_path, rows, suggestions)
     return len(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -31,3 +33,6 @@ class ClassifySettings(BaseModel):
     # of 2,142 changed between two batchings, scores by up to 0.03). `pantau model predict`
     # follows the model card (docs/settings.md).
     sweep_int8: bool = False
+    # What runs int8 models: ONNX Runtime (fast int8 products on CPUs without int8 dot-product
+    # instructions too), torch's own int8 layers, or auto: ONNX Runtime where installed.
+    int8_engine: Literal["auto", "onnxruntime", "torch"] = "auto"

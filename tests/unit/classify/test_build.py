@@ -43,6 +43,12 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
     # The test texts that name a watched candidate, scored again with the names as written.
     assert 0 < info["evaluation"]["unknown:test"]["n"] < data["n_test"]
     assert info["fairness"]["test"]["counterfactual"]["pairs"] > 0  # seed texts name sides
+    # int8 measured in both engines; the one that runs it here is named.
+    measured = info["int8_engines_measured"]
+    assert sorted(m.split()[0] for m in measured) == ["onnxruntime", "torch"]
+    assert measured[0] == info["int8_engine"]
+    other = measured[1].split()[0]
+    assert info["evaluation"][f"test_int8_{other}"]["n"] == data["n_test"]
     # The folder predicts as it was trained: prediction masks the names too.
     from pantau.classify.predict import Classifier
 

@@ -298,25 +298,39 @@ def test_int8_layer_gives_the_same_bits_with_either_product(
     assert torch.equal(outputs[0], outputs[1])
 
 
+@pytest.mark.parametrize("engine", ["torch", "onnxruntime"])
 def test_a_model_left_to_its_card_runs_int8_only_where_int8_is_faster(
     tiny_model: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    engine: str,
 ) -> None:
     import logging
     import shutil
+
+    from pantau.classify import onnx_engine
 
     model_dir = tmp_path / "m"
     shutil.copytree(tiny_model, model_dir)
     card = {"quantize_int8": True, "quantization": {"method": quantize.METHOD}}
     (model_dir / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
-    monkeypatch.setattr(quantize, "int8_kernel_fast", lambda: True)
-    assert Classifier(model_dir).quantized
-    monkeypatch.setattr(quantize, "int8_kernel_fast", lambda: False)
+    measure = (
+        (onnx_engine, "int8_fast") if engine == "onnxruntime" else (quantize, "int8_kernel_fast")
+    )
+    other = (
+        (quantize, "int8_kernel_fast") if engine == "onnxruntime" else (onnx_engine, "int8_fast")
+    )
+    monkeypatch.setattr(*other, lambda: True)  # only the chosen engine's product counts
+    monkeypatch.setattr(*measure, lambda: True)
+    fast = Classifier(model_dir, int8_engine=engine)
+    assert fast.quantized and fast.engine == engine
+    assert (fast.onnx is not None) == (engine == "onnxruntime")
+    monkeypatch.setattr(*measure, lambda: False)
     with caplog.at_level(logging.INFO, logger="pantau.classify.predict"):
-        assert not Classifier(model_dir).quantized
-    assert "no fast int8 product" in caplog.text and str(model_dir) in caplog.text
-    forced = Classifier(model_dir, quantize=True)  # asked for: int8 sums from fp32 products
-    assert forced.quantized
+        slow = Classifier(model_dir, int8_engine=engine)
+    assert not slow.quantized and slow.engine == "torch" and slow.onnx is None
+    assert f"{engine} has no fast int8 product" in caplog.text and str(model_dir) in caplog.text
+    forced = Classifier(model_dir, quantize=True, int8_engine=engine)  # asked for: int8 anyway
+    assert forced.quantized and forced.engine == engine
     assert isinstance(forced.model.classifier, quantize.Int8Linear)

@@ -1,0 +1,373 @@
+"""int8 inference in ONNX Runtime: the same scheme as :mod:`.quantize`, a faster int8 product.
+
+:class:`~.quantize.Int8Linear` needs ``torch._int_mm`` to be fast, and on CPUs without int8
+dot-product instructions (a 2-core AMD EPYC with AVX2 only, 2026-12-03) it is about 40 times
+slower than fp32, so ``predict`` ran fp32 there. ONNX Runtime's int8 product (MLAS,
+``MatMulInteger``) is fast on that CPU too: a BERT layer's shapes ran 2.2-2.6 times faster than
+torch's fp32 (``bench/README.md``).
+
+The exported graph computes exactly what :class:`~.quantize.Int8Linear` does, per Linear layer:
+the input divided by SmoothQuant's ``s``, each row (token) scaled by its own largest magnitude
+over 127 and rounded, the integer products summed in int32 (``MatMulInteger``; the row is
+shifted by 128 into uint8, and the shift taken off again by the zero point 128, exactly), then
+multiplied back by the row's and the output channel's steps, plus the bias. A row's result
+depends on that row alone; the fp32 operations around the products (attention, layer norm) are
+ONNX Runtime's, so the probabilities agree with torch's int8 to rounding, not bit for bit:
+``pantau model evaluate`` measures the model as this engine runs it.
+
+The graph is exported once per model folder and weights (``onnx/`` in the folder, keyed by the
+hashes of the weights and of the quantisation record), and where the folder cannot be written,
+in memory for the process.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import logging
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import torch
+
+from pantau.classify.quantize import CALIBRATION_FILE, CONFIG_FILE, Int8Linear
+from pantau.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+ENGINE = "onnxruntime"
+CACHE_DIR = "onnx"
+# Bumped whenever the exported graph changes meaning: older exports are then made again.
+EXPORT_VERSION = 1
+OPSET = 17
+_ZERO_POINT = 128
+_INPUTS = ("input_ids", "attention_mask")
+
+
+def available() -> bool:
+    """Whether ONNX Runtime can be imported here (it is a dependency; a trimmed install may
+    lack it, and then int8 runs in torch)."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def version() -> str:
+    import onnxruntime
+
+    return str(onnxruntime.__version__)
+
+
+def has_int8_dot_product() -> bool:
+    """Whether this CPU has AVX-512 VNNI or AVX-VNNI (Linux's ``/proc/cpuinfo`` flags); where
+    it cannot tell, no."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[-1].split())
+            return bool(flags & {"avx512_vnni", "avx_vnni"})
+    return False
+
+
+@functools.cache
+def product_kind() -> str:
+    """How the graph multiplies int8, chosen so that MLAS sums every product exactly:
+    ``u8s8`` (rows in uint8, weights in int8) where the CPU has int8 dot-product instructions,
+    which add each product into 32 bits; ``u8u8`` (weights shifted into uint8 too) elsewhere,
+    because MLAS's ``u8s8`` kernels for AVX2 and AVX-512 without VNNI add pairs of products in
+    16 bits with saturation (``vpmaddubsw``: 255 * 127 * 2 > 32767), while its ``u8u8`` ones
+    widen to 16 bits first and add in 32."""
+    return "u8s8" if has_int8_dot_product() else "u8u8"
+
+
+class _MatMulInteger(torch.autograd.Function):
+    """``MatMulInteger(a, b, a_zero_point, b_zero_point)`` in the exported graph; only its
+    shape and dtype matter while tracing (the exported graph never runs torch's forward)."""
+
+    @staticmethod
+    def forward(
+        ctx: Any, a: torch.Tensor, b: torch.Tensor, a_zero: torch.Tensor, b_zero: torch.Tensor
+    ) -> Any:
+        return torch.zeros((a.shape[0], b.shape[1]), dtype=torch.int32)
+
+    @staticmethod
+    def symbolic(g: Any, a: Any, b: Any, a_zero: Any, b_zero: Any) -> Any:
+        return g.op("MatMulInteger", a, b, a_zero, b_zero)
+
+
+class _ExportedInt8Linear(torch.nn.Module):
+    """:class:`~.quantize.Int8Linear`'s arithmetic in operations ONNX has; ``kind`` is
+    :func:`product_kind`'s (with ``u8u8``, the weights are stored shifted by 128 and the
+    shift taken off by their zero point, exactly)."""
+
+    def __init__(self, layer: Int8Linear, kind: str) -> None:
+        super().__init__()
+        self.layer = layer
+        zero = torch.tensor(_ZERO_POINT, dtype=torch.uint8)
+        self.a_zero: torch.Tensor
+        self.register_buffer("a_zero", zero)
+        weight = layer.weight_int8
+        self.weight: torch.Tensor
+        self.b_zero: torch.Tensor
+        if kind == "u8u8":
+            self.register_buffer("weight", (weight.to(torch.int16) + _ZERO_POINT).to(torch.uint8))
+            self.register_buffer("b_zero", zero.clone())
+        else:
+            self.register_buffer("weight", weight)
+            self.register_buffer("b_zero", torch.tensor(0, dtype=torch.int8))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        layer = self.layer
+        lead = x.shape[:-1]
+        rows = x.reshape(-1, layer.in_features)
+        if layer.inverse_scale is not None:
+            rows = rows * layer.inverse_scale
+        largest = torch.maximum(
+            rows.amax(dim=1, keepdim=True), rows.amin(dim=1, keepdim=True).neg()
+        )
+        step = largest.clamp(min=1e-8) / 127.0
+        shifted = (torch.round(rows / step) + float(_ZERO_POINT)).to(torch.uint8)
+        sums: torch.Tensor = _MatMulInteger.apply(  # type: ignore[no-untyped-call]
+            shifted, self.weight, self.a_zero, self.b_zero
+        )
+        out = sums.to(torch.float32) * step * layer.weight_step
+        if layer.bias is not None:
+            out = out + layer.bias
+        return out.reshape(*lead, layer.out_features)
+
+
+def _exportable(model: torch.nn.Module, kind: str) -> torch.nn.Module:
+    """A copy of the int8 ``model`` with every :class:`Int8Linear` written in ONNX's terms and
+    attention in plain operations (a smaller graph than torch's fused attention exports to)."""
+    out = copy.deepcopy(model)
+    layers = 0
+    for _name, parent in list(out.named_modules()):
+        for child_name, child in list(parent.named_children()):
+            if isinstance(child, Int8Linear):
+                setattr(parent, child_name, _ExportedInt8Linear(child, kind))
+                layers += 1
+    if not layers:
+        raise ModelError("the model has no int8 layers to export: quantise it first")
+    set_attention = getattr(out, "set_attn_implementation", None)
+    if callable(set_attention):
+        set_attention("eager")
+    return out
+
+
+def export_bytes(model: torch.nn.Module, kind: str | None = None) -> bytes:
+    """The int8 ``model`` (:func:`.quantize.quantize`) as an ONNX graph taking ``input_ids`` and
+    ``attention_mask`` of any batch size and length, giving ``logits``; its products are
+    ``kind``'s (default: :func:`product_kind`)."""
+    exportable = _exportable(model, kind or product_kind()).eval()
+    example = (torch.full((2, 8), 5, dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
+    axes = {"batch": 0, "length": 1}
+    dynamic = {name: {i: n for n, i in axes.items()} for name in _INPUTS}
+    with (
+        tempfile.TemporaryDirectory(prefix="pantau-onnx-") as tmp,
+        warnings.catch_warnings(),
+        torch.inference_mode(False),
+        torch.no_grad(),
+    ):
+        # The TorchScript exporter warns that it is deprecated in favour of the dynamo one,
+        # which cannot trace the custom MatMulInteger; it is still torch's supported path.
+        warnings.simplefilter("ignore")
+        path = Path(tmp) / "int8.onnx"
+        torch.onnx.export(
+            exportable,
+            example,
+            path,
+            input_names=list(_INPUTS),
+            output_names=["logits"],
+            dynamic_axes={**dynamic, "logits": {0: "batch"}},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+        return path.read_bytes()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cache_key(model_dir: Path) -> str:
+    """What the exported graph depends on: the weights, the quantisation record, the export
+    code's version, torch's (the exporter) and the kind of int8 product."""
+    head = f"v{EXPORT_VERSION} torch {torch.__version__} {product_kind()}\n"
+    digest = hashlib.sha256(head.encode())
+    for name in ("model.safetensors", CALIBRATION_FILE, CONFIG_FILE):
+        path = model_dir / name
+        digest.update(f"{name} {_file_sha256(path) if path.is_file() else '-'}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def exported_graph(model_dir: Path, model: torch.nn.Module) -> bytes | Path:
+    """The int8 graph of ``model`` (loaded from ``model_dir``): a cached file in the folder's
+    ``onnx/``, exported there first if missing; in memory where the folder is read-only."""
+    cache = model_dir / CACHE_DIR
+    target = cache / f"int8-{cache_key(model_dir)}.onnx"
+    if target.is_file():
+        return target
+    start = time.perf_counter()
+    graph = export_bytes(model)
+    log.info(
+        "%s: exported the int8 graph for ONNX Runtime in %.1f s",
+        model_dir,
+        time.perf_counter() - start,
+        extra={"model": str(model_dir), "onnx_graph": target.name},
+    )
+    try:
+        cache.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as fh:
+            fh.write(graph)
+        os.replace(fh.name, target)  # whole or not at all; concurrent loaders write the same
+        for stale in cache.glob("int8-*.onnx"):
+            if stale != target:
+                stale.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning(
+            "%s: cannot keep the exported int8 graph (%s): exporting again in every process",
+            model_dir,
+            exc,
+            extra={"model": str(model_dir)},
+        )
+        return graph
+    return target
+
+
+class OnnxInt8:
+    """ONNX Runtime sessions of one int8 graph: :meth:`logits` for a padded batch on
+    ``threads`` cores (sessions fix their thread count, so one is made per count asked for)."""
+
+    def __init__(self, graph: bytes | Path, *, source: Path) -> None:
+        self.graph = graph
+        self.source = source
+        self._sessions: dict[int, Any] = {}
+
+    def session(self, threads: int) -> Any:
+        import onnxruntime as ort
+
+        found = self._sessions.get(threads)
+        if found is not None:
+            return found
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3  # errors only: its warnings go to stderr, not our logs
+        graph = str(self.graph) if isinstance(self.graph, Path) else self.graph
+        try:
+            made = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own unexported exception types
+            raise ModelError(
+                f"{self.source}: ONNX Runtime cannot load the int8 graph ({exc}); delete "
+                f"{self.source / CACHE_DIR} to export it again"
+            ) from exc
+        self._sessions[threads] = made
+        return made
+
+    def logits(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, threads: int
+    ) -> npt.NDArray[np.float32]:
+        feeds = {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy()}
+        out: npt.NDArray[np.float32] = self.session(threads).run(["logits"], feeds)[0]
+        return out
+
+
+def load(model_dir: Path, model: torch.nn.Module) -> OnnxInt8:
+    """The int8 ``model`` of ``model_dir`` ready to run in ONNX Runtime (its one-thread session
+    made now: a graph that does not load fails here, and the first batch is not slower)."""
+    loaded = OnnxInt8(exported_graph(model_dir, model), source=model_dir)
+    loaded.session(1)
+    return loaded
+
+
+def _tiny_graph(node: Any, inputs: list[Any], initializers: list[Any]) -> bytes:
+    from onnx import TensorProto, helper
+
+    output = helper.make_tensor_value_info(
+        "y", TensorProto.INT32 if node.op_type == "MatMulInteger" else TensorProto.FLOAT, None
+    )
+    graph = helper.make_graph([node], "probe", inputs, [output], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8
+    return bytes(model.SerializeToString())
+
+
+def _weights_of_kind(
+    weight: npt.NDArray[np.int8], kind: str
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """int8 weights as :func:`product_kind`'s graph stores them, with their zero point."""
+    if kind == "u8u8":
+        shifted = (weight.astype(np.int16) + _ZERO_POINT).astype(np.uint8)
+        return shifted, np.array(_ZERO_POINT, dtype=np.uint8)
+    return weight, np.array(0, dtype=np.int8)
+
+
+@functools.cache
+def int8_fast() -> bool:
+    """Whether ONNX Runtime's int8 product (``MatMulInteger`` of :func:`product_kind`) beats its
+    fp32 product on a BERT-sized shape on this CPU (measured once per process, best of
+    three)."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    a8 = rng.integers(1, 256, (64, 384)).astype(np.uint8)
+    b8 = rng.integers(-127, 128, (384, 384)).astype(np.int8)
+    b, b_zero = _weights_of_kind(b8, product_kind())
+    int8_graph = _tiny_graph(
+        helper.make_node("MatMulInteger", ["a", "b", "za", "zb"], ["y"]),
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [64, 384])],
+        [
+            numpy_helper.from_array(b, "b"),
+            numpy_helper.from_array(np.array(_ZERO_POINT, dtype=np.uint8), "za"),
+            numpy_helper.from_array(b_zero, "zb"),
+        ],
+    )
+    fp32_graph = _tiny_graph(
+        helper.make_node("MatMul", ["a", "b"], ["y"]),
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [64, 384])],
+        [numpy_helper.from_array(b8.astype(np.float32), "b")],
+    )
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+
+    def best(graph: bytes, feed: npt.NDArray[Any]) -> float:
+        session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        run: Callable[[], object] = lambda: session.run(None, {"a": feed})  # noqa: E731
+        run()
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for _ in range(4):
+                run()
+            times.append(time.perf_counter() - start)
+        return min(times) / 4
+
+    int8, fp32 = best(int8_graph, a8), best(fp32_graph, a8.astype(np.float32))
+    fast = int8 < fp32
+    log.info(
+        "ONNX Runtime int8 product (%s) %.3f ms, fp32 %.3f ms on this CPU",
+        product_kind(),
+        int8 * 1e3,
+        fp32 * 1e3,
+        extra={"ort_int8_ms": round(int8 * 1e3, 4), "ort_fp32_ms": round(fp32 * 1e3, 4)},
+    )
+    return fast
