@@ -8,8 +8,9 @@ seed set's test split when no datasets directory is given). The fast path is
 dynamic batches, ``inference_mode``, cue-matcher targets, JSONL written), run four ways: as
 ``pantau model predict`` runs by default (int8 where the model card allows it and the int8
 engine has a fast int8 product on this CPU, else fp32), in fp32, in int8 in ONNX Runtime (the
-default int8 engine) and in int8 in torch (on a CPU without a fast ``torch._int_mm``, int8 sums
-from fp32 products: the same labels, no faster). The baseline is
+int8 engine where torch's int8 product is slow) and in int8 in torch (on a CPU without a fast
+``torch._int_mm``, int8 sums from fp32 products: the same labels, no faster); on a CPU with int8
+dot products, also in ONNX Runtime with the u8u8 product that CPUs without them get. The baseline is
 ``transformers.pipeline("text-classification")`` called once per post, on texts prepared the
 way the model was trained (its cue masking, per post too). Both report
 posts/s and 4-class macro-F1 / partisan F1 on the same texts, and the CPU's int8 capability.
@@ -103,6 +104,16 @@ def main() -> None:
         "predict_int8": run_fast(model, examples, quantize=True, engine="onnxruntime"),
         "predict_int8_torch": run_fast(model, examples, quantize=True, engine="torch"),
     }
+    if onnx_engine.product_kind() == "u8s8":
+        # What a CPU without int8 dot products runs in ONNX Runtime: the u8u8 product.
+        real = onnx_engine.has_int8_dot_product
+        onnx_engine.product_kind.cache_clear()
+        onnx_engine.has_int8_dot_product = lambda: False
+        try:
+            results["predict_int8_u8u8"] = run_fast(model, examples, True, engine="onnxruntime")
+        finally:
+            onnx_engine.has_int8_dot_product = real
+            onnx_engine.product_kind.cache_clear()
     base = results["naive_pipeline"]["posts_per_s"]
     for name, r in results.items():
         r["speedup"] = round(r["posts_per_s"] / base, 2)

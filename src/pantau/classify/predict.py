@@ -3,7 +3,8 @@
 Speed comes from sorting texts by length so that each batch pads only to its own longest text
 (dynamic padding), ``torch.inference_mode``, a fixed thread count and, where the model card says
 it kept macro-F1 within 0.5 points, int8 Linear layers (:mod:`.quantize`: SmoothQuant-scaled,
-weights per channel, activations per token, calibrated at build time).
+weights per channel, activations per token, calibrated at build time), run by torch where its
+int8 product is fast on this CPU, else by ONNX Runtime (:mod:`.onnx_engine`).
 """
 
 from __future__ import annotations
