@@ -221,7 +221,8 @@ def exported_graph(model_dir: Path, model: torch.nn.Module) -> bytes | Path:
     """The int8 graph of ``model`` (loaded from ``model_dir``): a cached file in the folder's
     ``onnx/``, exported there first if missing; in memory where the folder is read-only."""
     cache = model_dir / CACHE_DIR
-    target = cache / f"int8-{cache_key(model_dir)}.onnx"
+    kind = product_kind()
+    target = cache / f"int8-{kind}-{cache_key(model_dir)}.onnx"
     if target.is_file():
         return target
     start = time.perf_counter()
@@ -237,7 +238,9 @@ def exported_graph(model_dir: Path, model: torch.nn.Module) -> bytes | Path:
         with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as fh:
             fh.write(graph)
         os.replace(fh.name, target)  # whole or not at all; concurrent loaders write the same
-        for stale in cache.glob("int8-*.onnx"):
+        # Other weights' graphs of this kind (a folder shared by CPUs of both kinds keeps one
+        # of each).
+        for stale in cache.glob(f"int8-{kind}-*.onnx"):
             if stale != target:
                 stale.unlink(missing_ok=True)
     except OSError as exc:

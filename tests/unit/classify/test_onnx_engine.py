@@ -159,14 +159,22 @@ def test_the_graph_is_exported_once_per_weights_and_record(
     cached = list((model_dir / onnx_engine.CACHE_DIR).glob("int8-*.onnx"))
     assert len(exports) == 1 and len(cached) == 1 and first.onnx is not None
     assert first.onnx.graph == cached[0]
+    kind = onnx_engine.product_kind()
+    assert cached[0].name.startswith(f"int8-{kind}-")
+    # A graph of the other kind (a folder shared with another CPU) is not this CPU's to remove.
+    other_kind = (model_dir / onnx_engine.CACHE_DIR) / (
+        cached[0].name.replace(kind, "u8u8" if kind == "u8s8" else "u8s8")
+    )
+    other_kind.write_bytes(cached[0].read_bytes())
     Classifier(model_dir, quantize=True, int8_engine="onnxruntime")
     assert len(exports) == 1  # loaded from the cache
     record = json.loads((model_dir / quantize.CONFIG_FILE).read_text())
     record["alpha"] = 0.9 if record["alpha"] != 0.9 else 0.5
     (model_dir / quantize.CONFIG_FILE).write_text(json.dumps(record))
     Classifier(model_dir, quantize=True, int8_engine="onnxruntime")
-    again = list((model_dir / onnx_engine.CACHE_DIR).glob("int8-*.onnx"))
+    again = list((model_dir / onnx_engine.CACHE_DIR).glob(f"int8-{kind}-*.onnx"))
     assert len(exports) == 2 and len(again) == 1 and again != cached  # the stale one is gone
+    assert other_kind.is_file()
 
 
 def test_a_folder_that_cannot_be_written_gets_the_graph_in_memory(
