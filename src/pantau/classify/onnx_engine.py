@@ -3,8 +3,9 @@
 :class:`~.quantize.Int8Linear` needs ``torch._int_mm`` to be fast, and on CPUs without int8
 dot-product instructions (a 2-core AMD EPYC with AVX2 only, 2026-12-03) it is about 40 times
 slower than fp32, so ``predict`` ran fp32 there. ONNX Runtime's int8 product (MLAS,
-``MatMulInteger``) is fast on that CPU too: a BERT layer's shapes ran 2.2-2.6 times faster than
-torch's fp32 (``bench/README.md``).
+``MatMulInteger``) has kernels for such CPUs; where it is faster than torch's fp32
+(:func:`int8_fast`, measured once per process), int8 runs here. On a CPU with VNNI it ran as
+fast as torch's int8; on one without, it was not measured (``bench/README.md``).
 
 The exported graph computes exactly what :class:`~.quantize.Int8Linear` does, per Linear layer:
 the input divided by SmoothQuant's ``s``, each row (token) scaled by its own largest magnitude
@@ -15,9 +16,9 @@ depends on that row alone; the fp32 operations around the products (attention, l
 ONNX Runtime's, so the probabilities agree with torch's int8 to rounding, not bit for bit:
 ``pantau model evaluate`` measures the model as this engine runs it.
 
-The graph is exported once per model folder and weights (``onnx/`` in the folder, keyed by the
-hashes of the weights and of the quantisation record), and where the folder cannot be written,
-in memory for the process.
+The graph is exported once per model folder, weights and quantisation record (``onnx/`` in the
+folder, keyed by :func:`cache_key`), and where the folder cannot be written, in memory for the
+process.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from pantau.classify.quantize import CALIBRATION_FILE, CONFIG_FILE, Int8Linear
+from pantau.classify.quantize import CALIBRATION_FILE, CONFIG_FILE, METHOD, Int8Linear
 from pantau.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -175,27 +176,43 @@ def export_bytes(model: torch.nn.Module, kind: str | None = None) -> bytes:
     example = (torch.full((2, 8), 5, dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
     axes = {"batch": 0, "length": 1}
     dynamic = {name: {i: n for n, i in axes.items()} for name in _INPUTS}
+    return _export(exportable, example, list(_INPUTS), {**dynamic, "logits": {0: "batch"}})
+
+
+def _export(
+    module: torch.nn.Module,
+    example: tuple[torch.Tensor, ...],
+    inputs: list[str],
+    dynamic_axes: dict[str, dict[int, str]],
+) -> bytes:
+    """``module`` traced on ``example`` into ONNX bytes (output ``logits``)."""
     with (
         tempfile.TemporaryDirectory(prefix="pantau-onnx-") as tmp,
-        warnings.catch_warnings(),
+        warnings.catch_warnings(record=True) as caught,
         torch.inference_mode(False),
         torch.no_grad(),
     ):
         # The TorchScript exporter warns that it is deprecated in favour of the dynamo one,
         # which cannot trace the custom MatMulInteger; it is still torch's supported path.
-        warnings.simplefilter("ignore")
+        # Tracer warnings (a value read while tracing) are logged: the tests run the graph at
+        # other batch sizes and lengths than the example's.
+        warnings.simplefilter("always")
         path = Path(tmp) / "int8.onnx"
         torch.onnx.export(
-            exportable,
+            module,
             example,
             path,
-            input_names=list(_INPUTS),
+            input_names=inputs,
             output_names=["logits"],
-            dynamic_axes={**dynamic, "logits": {0: "batch"}},
+            dynamic_axes=dynamic_axes,
             opset_version=OPSET,
             dynamo=False,
         )
-        return path.read_bytes()
+        graph = path.read_bytes()
+    for warning in caught:
+        if not issubclass(warning.category, DeprecationWarning):
+            log.debug("ONNX export: %s: %s", warning.category.__name__, warning.message)
+    return graph
 
 
 def _file_sha256(path: Path) -> str:
@@ -207,13 +224,23 @@ def _file_sha256(path: Path) -> str:
 
 
 def cache_key(model_dir: Path) -> str:
-    """What the exported graph depends on: the weights, the quantisation record, the export
-    code's version, torch's (the exporter) and the kind of int8 product."""
-    head = f"v{EXPORT_VERSION} torch {torch.__version__} {product_kind()}\n"
+    """What the exported graph depends on: the weights (every weights file), the model's
+    configuration, the quantisation record and scheme, the export code's version, torch's (the
+    exporter), transformers' (the model code traced) and the kind of int8 product."""
+    import transformers
+
+    head = (
+        f"v{EXPORT_VERSION} torch {torch.__version__} transformers {transformers.__version__} "
+        f"{product_kind()} {METHOD}\n"
+    )
     digest = hashlib.sha256(head.encode())
-    for name in ("model.safetensors", CALIBRATION_FILE, CONFIG_FILE):
-        path = model_dir / name
-        digest.update(f"{name} {_file_sha256(path) if path.is_file() else '-'}\n".encode())
+    weights = sorted([*model_dir.glob("*.safetensors"), *model_dir.glob("*.bin")])
+    weights = [w for w in weights if w.name != CALIBRATION_FILE]
+    for path in [*weights, model_dir / "config.json", model_dir / CALIBRATION_FILE]:
+        sha = _file_sha256(path) if path.is_file() else "-"
+        digest.update(f"{path.name} {sha}\n".encode())
+    config = model_dir / CONFIG_FILE
+    digest.update(f"{CONFIG_FILE} {_file_sha256(config) if config.is_file() else '-'}\n".encode())
     return digest.hexdigest()[:20]
 
 
@@ -233,17 +260,23 @@ def exported_graph(model_dir: Path, model: torch.nn.Module) -> bytes | Path:
         time.perf_counter() - start,
         extra={"model": str(model_dir), "onnx_graph": target.name},
     )
+    temporary: str | None = None
     try:
         cache.mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as fh:
+            temporary = fh.name
             fh.write(graph)
-        os.replace(fh.name, target)  # whole or not at all; concurrent loaders write the same
+        # Readable by the other accounts that load the folder (a temporary file is 0600).
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)  # whole or not at all; concurrent loaders write the same
         # Other weights' graphs of this kind (a folder shared by CPUs of both kinds keeps one
         # of each).
         for stale in cache.glob(f"int8-{kind}-*.onnx"):
             if stale != target:
                 stale.unlink(missing_ok=True)
     except OSError as exc:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         log.warning(
             "%s: cannot keep the exported int8 graph (%s): exporting again in every process",
             model_dir,
@@ -293,68 +326,49 @@ class OnnxInt8:
         return out
 
 
-def load(model_dir: Path, model: torch.nn.Module) -> OnnxInt8:
-    """The int8 ``model`` of ``model_dir`` ready to run in ONNX Runtime (its one-thread session
-    made now: a graph that does not load fails here, and the first batch is not slower)."""
+def load(model_dir: Path, model: torch.nn.Module, *, threads: int = 1) -> OnnxInt8:
+    """The int8 ``model`` of ``model_dir`` ready to run in ONNX Runtime, its sessions for one
+    thread and for ``threads`` made now: a graph that does not load fails here, the first batch
+    is not slower, and the cached file is not read again later (another process may replace
+    it)."""
     loaded = OnnxInt8(exported_graph(model_dir, model), source=model_dir)
-    loaded.session(1)
+    for count in sorted({1, max(1, threads)}):
+        loaded.session(count)
     return loaded
 
 
-def _tiny_graph(node: Any, inputs: list[Any], initializers: list[Any]) -> bytes:
-    from onnx import TensorProto, helper
+class _ProbeLayer(torch.nn.Module):
+    def __init__(self, layer: _ExportedInt8Linear) -> None:
+        super().__init__()
+        self.layer = layer
 
-    output = helper.make_tensor_value_info(
-        "y", TensorProto.INT32 if node.op_type == "MatMulInteger" else TensorProto.FLOAT, None
-    )
-    graph = helper.make_graph([node], "probe", inputs, [output], initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = 8
-    return bytes(model.SerializeToString())
-
-
-def _weights_of_kind(
-    weight: npt.NDArray[np.int8], kind: str
-) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-    """int8 weights as :func:`product_kind`'s graph stores them, with their zero point."""
-    if kind == "u8u8":
-        shifted = (weight.astype(np.int16) + _ZERO_POINT).astype(np.uint8)
-        return shifted, np.array(_ZERO_POINT, dtype=np.uint8)
-    return weight, np.array(0, dtype=np.int8)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.layer(x)
+        return out
 
 
 @functools.cache
 def int8_fast() -> bool:
-    """Whether ONNX Runtime's int8 product (``MatMulInteger`` of :func:`product_kind`) beats its
-    fp32 product on a BERT-sized shape on this CPU (measured once per process, best of
-    three)."""
+    """Whether one int8 layer in ONNX Runtime (row quantisation, ``MatMulInteger`` of
+    :func:`product_kind`, dequantisation: what the graph runs per Linear layer) beats torch's
+    fp32 layer of the same shape, BERT's feed-forward input (384 -> 1536) on 256 tokens, one
+    thread each as the classifier's workers run (measured once per process, best of three)."""
     import onnxruntime as ort
-    from onnx import TensorProto, helper, numpy_helper
 
-    rng = np.random.default_rng(0)
-    a8 = rng.integers(1, 256, (64, 384)).astype(np.uint8)
-    b8 = rng.integers(-127, 128, (384, 384)).astype(np.int8)
-    b, b_zero = _weights_of_kind(b8, product_kind())
-    int8_graph = _tiny_graph(
-        helper.make_node("MatMulInteger", ["a", "b", "za", "zb"], ["y"]),
-        [helper.make_tensor_value_info("a", TensorProto.UINT8, [64, 384])],
-        [
-            numpy_helper.from_array(b, "b"),
-            numpy_helper.from_array(np.array(_ZERO_POINT, dtype=np.uint8), "za"),
-            numpy_helper.from_array(b_zero, "zb"),
-        ],
-    )
-    fp32_graph = _tiny_graph(
-        helper.make_node("MatMul", ["a", "b"], ["y"]),
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [64, 384])],
-        [numpy_helper.from_array(b8.astype(np.float32), "b")],
-    )
+    generator = torch.Generator().manual_seed(0)
+    linear = torch.nn.Linear(384, 1536)
+    with torch.no_grad():
+        linear.weight.copy_(torch.randn(linear.weight.shape, generator=generator) * 0.05)
+    x = torch.randn((256, 384), generator=generator)
+    probe = _ProbeLayer(_ExportedInt8Linear(Int8Linear(linear), product_kind())).eval()
+    graph = _export(probe, (x,), ["x"], {"x": {0: "rows"}})
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    feed = {"x": x.numpy()}
 
-    def best(graph: bytes, feed: npt.NDArray[Any]) -> float:
-        session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-        run: Callable[[], object] = lambda: session.run(None, {"a": feed})  # noqa: E731
+    def best(run: Callable[[], object]) -> float:
         run()
         times = []
         for _ in range(3):
@@ -364,13 +378,20 @@ def int8_fast() -> bool:
             times.append(time.perf_counter() - start)
         return min(times) / 4
 
-    int8, fp32 = best(int8_graph, a8), best(fp32_graph, a8.astype(np.float32))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.inference_mode():
+            fp32 = best(lambda: linear(x))
+    finally:
+        torch.set_num_threads(previous)
+    int8 = best(lambda: session.run(None, feed))
     fast = int8 < fp32
     log.info(
-        "ONNX Runtime int8 product (%s) %.3f ms, fp32 %.3f ms on this CPU",
+        "one int8 layer in ONNX Runtime (%s) %.3f ms, torch fp32 %.3f ms on this CPU",
         product_kind(),
         int8 * 1e3,
         fp32 * 1e3,
-        extra={"ort_int8_ms": round(int8 * 1e3, 4), "ort_fp32_ms": round(fp32 * 1e3, 4)},
+        extra={"ort_int8_ms": round(int8 * 1e3, 4), "torch_fp32_ms": round(fp32 * 1e3, 4)},
     )
     return fast

@@ -166,24 +166,44 @@ class Classifier:
         model.eval()
         id2label = model.config.id2label
         self.labels: list[str] = [str(id2label[i]) for i in range(len(id2label))]
-        engine = TORCH if quantize is False else choose_int8_engine(int8_engine)
+        left_to_card = quantize is None
+        engine = TORCH
         if quantize is None:
-            quantize = card_allows_int8(read_model_info(model_dir), model_dir) and int8_pays(
-                model_dir, engine
-            )
-        self.quantized = quantize
-        # What runs the model: torch, or for int8 models ONNX Runtime (`.onnx_engine`).
-        self.engine = engine if quantize else TORCH
+            # The engine is chosen (and its speed measured) only where int8 may run.
+            quantize = card_allows_int8(read_model_info(model_dir), model_dir)
+            if quantize:
+                chosen = choose_int8_engine(int8_engine)
+                quantize = int8_pays(model_dir, chosen)
+                engine = chosen if quantize else TORCH
+        elif quantize:
+            engine = choose_int8_engine(int8_engine)
         self.onnx: OnnxInt8 | None = None
         if quantize:
             from pantau.classify.quantize import Calibration
             from pantau.classify.quantize import quantize as to_int8
 
             model = to_int8(model, Calibration.load(model_dir), inplace=True)
-            if self.engine == ONNXRUNTIME:
+            if engine == ONNXRUNTIME:
                 from pantau.classify import onnx_engine
 
-                self.onnx = onnx_engine.load(model_dir, model)
+                try:
+                    self.onnx = onnx_engine.load(model_dir, model, threads=self.workers)
+                except Exception as exc:  # export or load: torch's and onnxruntime's own types
+                    if not left_to_card:
+                        raise
+                    # Left to the card, a model that cannot run in int8 here runs in fp32.
+                    log.warning(
+                        "%s: cannot run int8 in ONNX Runtime (%s): classifying in fp32",
+                        model_dir,
+                        exc,
+                        extra={"model": str(model_dir)},
+                    )
+                    quantize, engine = False, TORCH
+                    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
+                    model.eval()
+        self.quantized = quantize
+        # What runs the model: torch, or for int8 models ONNX Runtime (`.onnx_engine`).
+        self.engine = engine
         self.model = model
         self.version = model_version(model_dir)
         from pantau.classify.preprocess import TextPreparer, load

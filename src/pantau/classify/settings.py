@@ -33,6 +33,7 @@ class ClassifySettings(BaseModel):
     # of 2,142 changed between two batchings, scores by up to 0.03). `pantau model predict`
     # follows the model card (docs/settings.md).
     sweep_int8: bool = False
-    # What runs int8 models: ONNX Runtime (fast int8 products on CPUs without int8 dot-product
-    # instructions too), torch's own int8 layers, or auto: ONNX Runtime where installed.
+    # What runs int8 models: ONNX Runtime (int8 kernels for CPUs without int8 dot-product
+    # instructions too), torch's own int8 layers, or auto: torch where its int8 product is fast
+    # on this CPU, else ONNX Runtime where installed (docs/settings.md).
     int8_engine: Literal["auto", "onnxruntime", "torch"] = "auto"
