@@ -215,19 +215,13 @@ def _export(
     return graph
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def cache_key(model_dir: Path) -> str:
     """What the exported graph depends on: the weights (every weights file), the model's
     configuration, the quantisation record and scheme, the export code's version, torch's (the
     exporter), transformers' (the model code traced) and the kind of int8 product."""
     import transformers
+
+    from pantau.classify.train import file_sha256
 
     head = (
         f"v{EXPORT_VERSION} torch {torch.__version__} transformers {transformers.__version__} "
@@ -237,10 +231,10 @@ def cache_key(model_dir: Path) -> str:
     weights = sorted([*model_dir.glob("*.safetensors"), *model_dir.glob("*.bin")])
     weights = [w for w in weights if w.name != CALIBRATION_FILE]
     for path in [*weights, model_dir / "config.json", model_dir / CALIBRATION_FILE]:
-        sha = _file_sha256(path) if path.is_file() else "-"
+        sha = file_sha256(path) if path.is_file() else "-"
         digest.update(f"{path.name} {sha}\n".encode())
     config = model_dir / CONFIG_FILE
-    digest.update(f"{CONFIG_FILE} {_file_sha256(config) if config.is_file() else '-'}\n".encode())
+    digest.update(f"{CONFIG_FILE} {file_sha256(config) if config.is_file() else '-'}\n".encode())
     return digest.hexdigest()[:20]
 
 

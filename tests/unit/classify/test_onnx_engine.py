@@ -52,6 +52,14 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return model_dir
 
 
+@pytest.fixture
+def model_dir(calibrated: Path, tmp_path: Path) -> Path:
+    """A copy of the calibrated model of this test's own, without an exported graph."""
+    copy = tmp_path / "m"
+    shutil.copytree(calibrated, copy, ignore=shutil.ignore_patterns(onnx_engine.CACHE_DIR))
+    return copy
+
+
 def _session(graph: bytes) -> object:
     import onnxruntime as ort
 
@@ -162,11 +170,8 @@ def test_onnx_int8_classifier_agrees_with_torch_int8(calibrated: Path) -> None:
 
 
 def test_the_graph_is_exported_once_per_weights_and_record(
-    calibrated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
-    shutil.rmtree(model_dir / onnx_engine.CACHE_DIR, ignore_errors=True)
     exports: list[int] = []
     real_export = onnx_engine.export_bytes
 
@@ -200,14 +205,10 @@ def test_the_graph_is_exported_once_per_weights_and_record(
 
 
 def test_a_folder_that_cannot_be_written_gets_the_graph_in_memory(
-    calibrated: Path,
-    tmp_path: Path,
+    model_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
-    shutil.rmtree(model_dir / onnx_engine.CACHE_DIR, ignore_errors=True)
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
@@ -220,9 +221,7 @@ def test_a_folder_that_cannot_be_written_gets_the_graph_in_memory(
     assert clf.probabilities(texts).shape == (4, len(clf.labels))
 
 
-def test_a_damaged_cached_graph_is_a_clear_error(calibrated: Path, tmp_path: Path) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
+def test_a_damaged_cached_graph_is_a_clear_error(model_dir: Path) -> None:
     Classifier(model_dir, quantize=True, int8_engine="onnxruntime")  # export and cache
     (cached,) = (model_dir / onnx_engine.CACHE_DIR).glob("int8-*.onnx")
     cached.write_bytes(b"not a graph")
@@ -249,9 +248,7 @@ def test_the_speed_probe_answers_once_per_process() -> None:
     assert onnx_engine.int8_fast() is first and onnx_engine.int8_fast.cache_info().hits == 1
 
 
-def test_the_cache_key_follows_what_the_graph_is_made_of(calibrated: Path, tmp_path: Path) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
+def test_the_cache_key_follows_what_the_graph_is_made_of(model_dir: Path) -> None:
     key = onnx_engine.cache_key(model_dir)
     assert onnx_engine.cache_key(model_dir) == key
     config = json.loads((model_dir / "config.json").read_text())
@@ -269,13 +266,10 @@ def _allow_int8(model_dir: Path) -> None:
 
 
 def test_a_model_left_to_its_card_runs_fp32_where_the_graph_will_not_load(
-    calibrated: Path,
-    tmp_path: Path,
+    model_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
     _allow_int8(model_dir)
     monkeypatch.setattr(onnx_engine, "int8_fast", lambda: True)
     assert Classifier(model_dir, threads=1, int8_engine="onnxruntime").engine == "onnxruntime"
@@ -290,10 +284,8 @@ def test_a_model_left_to_its_card_runs_fp32_where_the_graph_will_not_load(
 
 
 def test_no_engine_is_chosen_for_a_model_whose_card_refuses_int8(
-    calibrated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    model_dir = tmp_path / "m"
-    shutil.copytree(calibrated, model_dir)
 
     def measured() -> bool:
         raise AssertionError("the int8 product was measured for a model that runs fp32")
