@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from pantau.classify import corpus
 from pantau.classify.predict import METRICS_FILE
+from pantau.classify.staging import FOLDER_MODE, staging_dir
 from pantau.errors import ModelError
 from pantau.store.db import utcnow
 
@@ -196,10 +196,11 @@ def _install(
     from pantau.classify.card import write_card
 
     deployed.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{deployed.name}-promote-", dir=deployed.parent))
+    tmp = staging_dir(deployed.parent, f".{deployed.name}-promote-")
     previous: Path | None = None
     try:
         shutil.copytree(candidate, tmp, dirs_exist_ok=True)
+        tmp.chmod(FOLDER_MODE)  # copytree gave it the candidate's mode (0700 before staging_dir)
         write_card(tmp, info | metrics | {"promoted_from": str(candidate)})
         if deployed.exists():
             stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
