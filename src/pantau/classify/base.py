@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_toke
 from transformers import BertConfig, PreTrainedTokenizerFast
 
 from pantau.classify.e5format import EXPECTED_SHA256, E5File, read_e5
-from pantau.classify.staging import staging_dir
+from pantau.classify.staging import share_folder
 from pantau.config import Settings
 from pantau.errors import ModelError
 
@@ -89,7 +90,7 @@ def convert(*, e5: E5File, dest: Path, texts: Iterable[str], vocab_size: int) ->
     full = build_tokenizer(e5)
     keep = choose_vocabulary(e5, full, [*_ALWAYS_TEXTS, *texts], vocab_size=vocab_size)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = staging_dir(dest.parent, ".convert-")
+    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=dest.parent))
     try:
         save_tokenizer(build_tokenizer(e5, keep), tmp)
         config = bert_config(e5, vocab=len(keep))
@@ -105,6 +106,7 @@ def convert(*, e5: E5File, dest: Path, texts: Iterable[str], vocab_size: int) ->
         (tmp / "base.json").write_text(json.dumps(meta))
         if dest.exists():
             shutil.rmtree(dest)
+        share_folder(tmp)
         os.replace(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

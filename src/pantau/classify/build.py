@@ -8,6 +8,7 @@ directory is known) and keeping it afterwards.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, replace
@@ -32,7 +33,7 @@ from pantau.classify.fairness import (
 from pantau.classify.predict import METRICS_FILE, Classifier, default_side_matcher
 from pantau.classify.preprocess import Preprocessing, TextPreparer, with_stand_in_names
 from pantau.classify.preprocess import save as save_preprocessing
-from pantau.classify.staging import staging_dir
+from pantau.classify.staging import share_folder
 from pantau.classify.train import TrainConfig, fine_tune
 from pantau.config import Settings, get_settings
 from pantau.errors import ModelError
@@ -115,7 +116,7 @@ def build_model(
             else base_model_source(settings=settings, offline=False)
         )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = staging_dir(out_dir.parent, f".{out_dir.name}-")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         result = fine_tune(
             base=base,
@@ -148,6 +149,7 @@ def build_model(
         )
         info |= evaluate_all(model_dir=tmp, splits=splits, matcher=matcher)
         write_card(tmp, info)
+        share_folder(tmp)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         tmp.rename(out_dir)

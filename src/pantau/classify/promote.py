@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from pantau.classify import corpus
 from pantau.classify.predict import METRICS_FILE
-from pantau.classify.staging import FOLDER_MODE, staging_dir
+from pantau.classify.staging import share_folder
 from pantau.errors import ModelError
 from pantau.store.db import utcnow
 
@@ -196,12 +197,12 @@ def _install(
     from pantau.classify.card import write_card
 
     deployed.parent.mkdir(parents=True, exist_ok=True)
-    tmp = staging_dir(deployed.parent, f".{deployed.name}-promote-")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{deployed.name}-promote-", dir=deployed.parent))
     previous: Path | None = None
     try:
         shutil.copytree(candidate, tmp, dirs_exist_ok=True)
-        tmp.chmod(FOLDER_MODE)  # copytree gave it the candidate's mode (0700 before staging_dir)
         write_card(tmp, info | metrics | {"promoted_from": str(candidate)})
+        share_folder(tmp)  # copytree kept the candidate's modes
         if deployed.exists():
             stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
             previous = deployed.with_name(f"{deployed.name}.previous-{stamp}")

@@ -1,18 +1,24 @@
-"""Model folders are written beside their final place and renamed into it when whole."""
+"""Model folders are read by every account that classifies (sweep workers, the review app), not
+only by the one that built them, and nothing in them is secret (weights, tokenizer, card).
+``tempfile.mkdtemp``, where they are staged, makes folders owner-only (0700), and safetensors
+writes its files owner-only (0600): :func:`share_folder` opens them to reading."""
 
 from __future__ import annotations
 
-import tempfile
+import os
 from pathlib import Path
 
-# Model folders are read by every account that classifies (sweep workers, the review app), not
-# only by the one that built them; nothing in them is secret (weights, tokenizer, card).
-FOLDER_MODE = 0o755
+FOLDER_BITS = 0o755
+FILE_BITS = 0o644
 
 
-def staging_dir(parent: Path, prefix: str) -> Path:
-    """A new empty folder in ``parent`` to write a model folder into, then rename into place:
-    ``tempfile.mkdtemp``'s, but with :data:`FOLDER_MODE` instead of its owner-only 0700."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    path.chmod(FOLDER_MODE)
-    return path
+def share_folder(folder: Path) -> None:
+    """Make ``folder`` and everything in it readable (folders also listable) by every account;
+    no permission is taken away."""
+    for root, _dirs, files in os.walk(folder):
+        here = Path(root)
+        here.chmod(here.stat().st_mode | FOLDER_BITS)
+        for name in files:
+            path = here / name
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | FILE_BITS)

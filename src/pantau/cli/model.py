@@ -116,6 +116,7 @@ def evaluate(
         )
         from pantau.classify.card import write_card
         from pantau.classify.predict import read_model_info
+        from pantau.classify.staging import share_folder
 
         s = settings()
         target = model or default_model_dir(s)
@@ -127,6 +128,7 @@ def evaluate(
         info["quantization"] = current_quantization(target, info, splits)
         info |= evaluate_all(model_dir=target, splits=splits, matcher=_swap_matcher())
         write_card(target, info)
+        share_folder(target)  # a re-made int8 record is written owner-only by safetensors
         _print_evaluation(info)
 
 

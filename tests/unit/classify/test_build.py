@@ -32,7 +32,9 @@ def test_build_then_ensure_reuses(tmp_path: Path) -> None:
         matcher=default_matcher(),
     )
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temp folder left
-    assert out.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700: other accounts classify
+    # Not mkdtemp's 0700 nor safetensors' 0600: accounts that classify read the folder too.
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "model.safetensors").stat().st_mode & 0o777 == 0o644
     data = info["training_data"]
     assert set(data["per_source"]) == {"seed", "written"}  # no public sets without datasets
     assert sum(data["per_source"].values()) == data["n_train"]

@@ -152,6 +152,7 @@ def test_worse_candidate_is_refused_and_better_one_deployed(
     assert _weights(deployed) == before and read_pointer(deployed.parent) is None
     better = _fixed({deployed.name: metrics(0.7), candidate.name: metrics(0.8, 0.0, 0.05)})
     candidate.chmod(0o700)  # a folder built before model folders were made readable by all
+    (candidate / "model.safetensors").chmod(0o600)
     with session_scope(engine) as s:
         result = promote(
             session=s,
@@ -164,6 +165,7 @@ def test_worse_candidate_is_refused_and_better_one_deployed(
     assert result.verdict.accepted
     assert _weights(deployed) == _weights(candidate) != before
     assert deployed.stat().st_mode & 0o777 == 0o755  # readable by the accounts that classify
+    assert (deployed / "model.safetensors").stat().st_mode & 0o777 == 0o644
     assert result.previous_dir is not None and _weights(result.previous_dir) == before
     pointer = read_pointer(deployed.parent)
     assert pointer is not None
