@@ -165,7 +165,7 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
     :data:`QUANT_TOLERANCE` in every engine.
 
     Each text is classified once per precision; the per-source reports are slices."""
-    from pantau.classify.onnx_engine import available as onnx_available
+    from pantau.classify.predict import installed_int8_engines
     from pantau.config import get_settings
 
     fp32 = Classifier(model_dir, quantize=False)
@@ -174,8 +174,8 @@ def evaluate_all(*, model_dir: Path, splits: corpus.Splits, matcher: SwapMatcher
     int8 = Classifier(model_dir, quantize=True, int8_engine=get_settings().classify.int8_engine)
     others = [
         Classifier(model_dir, quantize=True, int8_engine=engine)
-        for engine in ("onnxruntime", "torch")
-        if engine != int8.engine and (engine == "torch" or onnx_available())
+        for engine in installed_int8_engines()
+        if engine != int8.engine
     ]
     evaluation: dict[str, Any] = {}
     fairness: dict[str, Any] = {}

@@ -31,7 +31,6 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +38,17 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from pantau.classify.quantize import CALIBRATION_FILE, CONFIG_FILE, METHOD, Int8Linear
+from pantau.classify.quantize import (
+    CALIBRATION_FILE,
+    CONFIG_FILE,
+    METHOD,
+    Int8Linear,
+    fastest_run,
+)
 from pantau.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-ENGINE = "onnxruntime"
 CACHE_DIR = "onnx"
 # Bumped whenever the exported graph changes meaning: older exports are then made again.
 EXPORT_VERSION = 1
@@ -331,16 +335,6 @@ def load(model_dir: Path, model: torch.nn.Module, *, threads: int = 1) -> OnnxIn
     return loaded
 
 
-class _ProbeLayer(torch.nn.Module):
-    def __init__(self, layer: _ExportedInt8Linear) -> None:
-        super().__init__()
-        self.layer = layer
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = self.layer(x)
-        return out
-
-
 @functools.cache
 def int8_fast() -> bool:
     """Whether one int8 layer in ONNX Runtime (row quantisation, ``MatMulInteger`` of
@@ -354,32 +348,21 @@ def int8_fast() -> bool:
     with torch.no_grad():
         linear.weight.copy_(torch.randn(linear.weight.shape, generator=generator) * 0.05)
     x = torch.randn((256, 384), generator=generator)
-    probe = _ProbeLayer(_ExportedInt8Linear(Int8Linear(linear), product_kind())).eval()
+    probe = _ExportedInt8Linear(Int8Linear(linear), product_kind()).eval()
     graph = _export(probe, (x,), ["x"], {"x": {0: "rows"}})
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
     feed = {"x": x.numpy()}
-
-    def best(run: Callable[[], object]) -> float:
-        run()
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            for _ in range(4):
-                run()
-            times.append(time.perf_counter() - start)
-        return min(times) / 4
-
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with torch.inference_mode():
-            fp32 = best(lambda: linear(x))
+            fp32 = fastest_run(lambda: linear(x), calls=4)
     finally:
         torch.set_num_threads(previous)
-    int8 = best(lambda: session.run(None, feed))
+    int8 = fastest_run(lambda: session.run(None, feed), calls=4)
     fast = int8 < fp32
     log.info(
         "one int8 layer in ONNX Runtime (%s) %.3f ms, torch fp32 %.3f ms on this CPU",

@@ -92,7 +92,7 @@ def card_allows_int8(info: dict[str, Any], model_dir: Path) -> bool:
     return True
 
 
-def int8_pays(model_dir: Path, engine: str = TORCH) -> bool:
+def int8_pays(model_dir: Path, engine: str) -> bool:
     """Whether ``engine`` multiplies int8 faster than fp32 on this CPU
     (:func:`.onnx_engine.int8_fast`, :func:`.quantize.int8_kernel_fast`). Where it does not,
     the int8 model gives the same labels at no gain in speed, so a model left to its card runs
@@ -132,6 +132,25 @@ def choose_int8_engine(asked: str | None) -> str:
     return asked
 
 
+def installed_int8_engines() -> list[str]:
+    """The int8 engines this install has: torch, and ONNX Runtime where it can be imported."""
+    from pantau.classify.onnx_engine import available
+
+    return [TORCH, ONNXRUNTIME] if available() else [TORCH]
+
+
+def _precision(model_dir: Path, quantize: bool | None, int8_engine: str | None) -> tuple[bool, str]:
+    """(int8 or not, the engine that runs the model): as asked, or with ``quantize`` ``None``
+    as the card allows and the chosen engine's int8 pays; the engine is chosen (and its speed
+    measured) only where int8 may run."""
+    if quantize is None:
+        if not card_allows_int8(read_model_info(model_dir), model_dir):
+            return False, TORCH
+        engine = choose_int8_engine(int8_engine)
+        return (True, engine) if int8_pays(model_dir, engine) else (False, TORCH)
+    return (True, choose_int8_engine(int8_engine)) if quantize else (False, TORCH)
+
+
 def model_version(model_dir: Path) -> str:
     """A stable name for a trained model: folder name plus a weights hash when recorded."""
     digest = str(read_model_info(model_dir).get("model", {}).get("weights_sha256", ""))
@@ -167,16 +186,7 @@ class Classifier:
         id2label = model.config.id2label
         self.labels: list[str] = [str(id2label[i]) for i in range(len(id2label))]
         left_to_card = quantize is None
-        engine = TORCH
-        if quantize is None:
-            # The engine is chosen (and its speed measured) only where int8 may run.
-            quantize = card_allows_int8(read_model_info(model_dir), model_dir)
-            if quantize:
-                chosen = choose_int8_engine(int8_engine)
-                quantize = int8_pays(model_dir, chosen)
-                engine = chosen if quantize else TORCH
-        elif quantize:
-            engine = choose_int8_engine(int8_engine)
+        quantize, engine = _precision(model_dir, quantize, int8_engine)
         self.onnx: OnnxInt8 | None = None
         if quantize:
             from pantau.classify.quantize import Calibration
@@ -233,11 +243,12 @@ class Classifier:
 
         def run(chunk: list[int]) -> tuple[list[int], npt.NDArray[np.float32]]:
             input_ids, mask = pad_batch([ids[i] for i in chunk], int(pad_id))
-            if self.onnx is not None:
-                logits_ort = self.onnx.logits(input_ids, mask, threads=1 if parallel else workers)
-                return chunk, _softmax(logits_ort)
             with torch.inference_mode():
-                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                if self.onnx is not None:
+                    cores = 1 if parallel else workers
+                    logits = torch.from_numpy(self.onnx.logits(input_ids, mask, threads=cores))
+                else:
+                    logits = self.model(input_ids=input_ids, attention_mask=mask).logits
                 return chunk, torch.softmax(logits.float(), dim=-1).numpy()
 
         # With several batches, each of ``workers`` threads runs whole batches on one core:
@@ -275,12 +286,6 @@ class Classifier:
                 )
             )
         return out
-
-
-def _softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    """Row-wise softmax in fp32, as ``torch.softmax`` gives it for the torch engine."""
-    probs: npt.NDArray[np.float32] = torch.softmax(torch.from_numpy(logits).float(), dim=-1).numpy()
-    return probs
 
 
 def default_side_matcher() -> SideMatcher:

@@ -72,26 +72,31 @@ EXACT_FP32_FEATURES = 2**24 // 127**2
 log = logging.getLogger(__name__)
 
 
+def fastest_run(run: Callable[[], object], *, rounds: int = 3, calls: int = 1) -> float:
+    """Seconds per call of ``run``: the best of ``rounds`` rounds of ``calls`` calls, after one
+    call that is not timed (kernel selection, caches). The speed probes' measure."""
+    run()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            run()
+        times.append(time.perf_counter() - start)
+    return min(times) / calls
+
+
 @functools.cache
 def int8_kernel_fast() -> bool:
     """Whether ``torch._int_mm`` beats an fp32 product of a BERT-sized shape on this CPU
     (measured once per process, best of three). The machines seen differ widely, so noise does
     not decide the answer: on one the int8 model ran twice fp32's speed, on another the int8
     product ran about 40 times slower."""
-    a = torch.randint(-127, 128, (64, 384), dtype=torch.int8)
-    b = torch.randint(-127, 128, (384, 384), dtype=torch.int8)
+    generator = torch.Generator().manual_seed(0)  # not the process's own random stream
+    a = torch.randint(-127, 128, (64, 384), dtype=torch.int8, generator=generator)
+    b = torch.randint(-127, 128, (384, 384), dtype=torch.int8, generator=generator)
     a_float, b_float = a.float(), b.float()
-
-    def best(run: Callable[[], object]) -> float:
-        run()  # first call: kernel selection, caches
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    int8, fp32 = best(lambda: torch._int_mm(a, b)), best(lambda: a_float @ b_float)
+    int8 = fastest_run(lambda: torch._int_mm(a, b))
+    fp32 = fastest_run(lambda: a_float @ b_float)
     fast = int8 < fp32
     log.info(
         "int8 product %.2f ms, fp32 %.2f ms on this CPU: %s",

@@ -334,3 +334,13 @@ def test_a_model_left_to_its_card_runs_int8_only_where_int8_is_faster(
     forced = Classifier(model_dir, quantize=True, int8_engine=engine)  # asked for: int8 anyway
     assert forced.quantized and forced.engine == engine
     assert isinstance(forced.model.classifier, quantize.Int8Linear)
+
+
+def test_the_probes_time_the_best_round_per_call_after_an_untimed_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([0.0, 9.0, 10.0, 14.0, 20.0, 30.0])  # rounds of 9, 4 and 10 s
+    monkeypatch.setattr(quantize.time, "perf_counter", lambda: next(clock))
+    calls: list[int] = []
+    assert quantize.fastest_run(lambda: calls.append(1), rounds=3, calls=2) == 2.0
+    assert len(calls) == 1 + 3 * 2  # the untimed first call, then three rounds of two
