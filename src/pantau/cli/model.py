@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,14 @@ def evaluate(
         _print_evaluation(info)
 
 
+class Int8Engine(StrEnum):
+    """``classify.int8_engine``'s values: a wrong one is refused before the model loads."""
+
+    auto = "auto"
+    onnxruntime = "onnxruntime"
+    torch = "torch"
+
+
 @app.command("predict")
 def predict(
     input_path: Path = typer.Option(..., "--input", help="TSV or JSONL with a 'text' column."),
@@ -145,7 +154,7 @@ def predict(
             "engine multiplies int8 faster than fp32 on this CPU)."
         ),
     ),
-    int8_engine: str | None = typer.Option(
+    int8_engine: Int8Engine | None = typer.Option(
         None,
         "--int8-engine",
         help=(
@@ -167,7 +176,7 @@ def predict(
             output_path=output_path,
             model_dir=target,
             quantize=quantize,
-            int8_engine=int8_engine,
+            int8_engine=int8_engine.value if int8_engine else None,
         )
         took = time.monotonic() - started
         console.print(f"{n} rows classified into {output_path} in {took:.1f} s", highlight=False)

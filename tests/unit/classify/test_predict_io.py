@@ -114,3 +114,21 @@ def test_cli_predict_without_a_model_fails_clearly(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not a trained model folder" in result.output
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_cli_refuses_an_unknown_int8_engine_before_loading_a_model(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pantau.cli.main import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "halo"}\n')
+    args = ["model", "predict", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]
+    args += ["--model", str(tmp_path / "nomodel")]
+    refused = CliRunner().invoke(app, [*args, "--int8-engine", "tensorrt"])
+    assert refused.exit_code == 2
+    assert "'tensorrt' is not one of" in refused.output
+    assert "not a trained model folder" not in refused.output  # never got as far as the model
+    known = CliRunner().invoke(app, [*args, "--int8-engine", "onnxruntime"])
+    assert known.exit_code == 1 and "not a trained model folder" in known.output
+    assert not (tmp_path / "o.jsonl").exists()
