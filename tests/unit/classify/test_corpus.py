@@ -210,7 +210,9 @@ def test_corpus_with_shared_datasets_joins_every_label(shared_dir: Path) -> None
         rows = corpus.read_label_file(corpus.LABELS_DIR / f"{name}.csv")
         joined = corpus.load_labelled(name, datasets_dir=ddir)
         assert len(joined) == len(rows)  # zero hash mismatches, zero missing rows
-        assert sources[name] >= 0.95 * len(rows)  # a few texts repeat across sets
+        # A few texts repeat: across sets, and within the false-news set, whose fact-checks
+        # and buzzer posts recur word for word (109 of its 1,710 labelled rows).
+        assert sources[name] >= 0.9 * len(rows)
     assert sources["pilkada_dki2017"] >= 300
     assert sources["indolem_sentiment"] >= 380  # the held-out general tweets
     assert {"indonlu_smsa", "indonlu_emot", "netifier"} <= set(sources)
