@@ -234,11 +234,10 @@ def cache_key(model_dir: Path) -> str:
     digest = hashlib.sha256(head.encode())
     weights = sorted([*model_dir.glob("*.safetensors"), *model_dir.glob("*.bin")])
     weights = [w for w in weights if w.name != CALIBRATION_FILE]
-    for path in [*weights, model_dir / "config.json", model_dir / CALIBRATION_FILE]:
+    record = [model_dir / name for name in ("config.json", CALIBRATION_FILE, CONFIG_FILE)]
+    for path in [*weights, *record]:
         sha = file_sha256(path) if path.is_file() else "-"
         digest.update(f"{path.name} {sha}\n".encode())
-    config = model_dir / CONFIG_FILE
-    digest.update(f"{CONFIG_FILE} {file_sha256(config) if config.is_file() else '-'}\n".encode())
     return digest.hexdigest()[:20]
 
 
@@ -285,6 +284,18 @@ def exported_graph(model_dir: Path, model: torch.nn.Module) -> bytes | Path:
     return target
 
 
+def _session(graph: bytes | str, threads: int) -> Any:
+    """An ONNX Runtime CPU session of ``graph`` (bytes or a file's path) on ``threads`` cores."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: its warnings go to stderr, not our logs
+    return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+
 class OnnxInt8:
     """ONNX Runtime sessions of one int8 graph: :meth:`logits` for a padded batch on
     ``threads`` cores (sessions fix their thread count, so one is made per count asked for)."""
@@ -295,19 +306,12 @@ class OnnxInt8:
         self._sessions: dict[int, Any] = {}
 
     def session(self, threads: int) -> Any:
-        import onnxruntime as ort
-
         found = self._sessions.get(threads)
         if found is not None:
             return found
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3  # errors only: its warnings go to stderr, not our logs
         graph = str(self.graph) if isinstance(self.graph, Path) else self.graph
         try:
-            made = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+            made = _session(graph, threads)
         except Exception as exc:  # onnxruntime raises its own unexported exception types
             raise ModelError(
                 f"{self.source}: ONNX Runtime cannot load the int8 graph ({exc}); delete "
@@ -341,8 +345,6 @@ def int8_fast() -> bool:
     :func:`product_kind`, dequantisation: what the graph runs per Linear layer) beats torch's
     fp32 layer of the same shape, BERT's feed-forward input (384 -> 1536) on 256 tokens, one
     thread each as the classifier's workers run (measured once per process, best of three)."""
-    import onnxruntime as ort
-
     generator = torch.Generator().manual_seed(0)
     linear = torch.nn.Linear(384, 1536)
     with torch.no_grad():
@@ -350,10 +352,7 @@ def int8_fast() -> bool:
     x = torch.randn((256, 384), generator=generator)
     probe = _ExportedInt8Linear(Int8Linear(linear), product_kind()).eval()
     graph = _export(probe, (x,), ["x"], {"x": {0: "rows"}})
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    session = _session(graph, 1)
     feed = {"x": x.numpy()}
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
