@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
+
+
+class Int8Engine(StrEnum):
+    """What runs int8 models (``classify.int8_engine``, ``pantau model predict --int8-engine``)."""
+
+    auto = "auto"
+    onnxruntime = "onnxruntime"
+    torch = "torch"
 
 
 class ClassifySettings(BaseModel):
@@ -36,4 +44,4 @@ class ClassifySettings(BaseModel):
     # What runs int8 models: ONNX Runtime (int8 kernels for CPUs without int8 dot-product
     # instructions too), torch's own int8 layers, or auto: torch where its int8 product is fast
     # on this CPU, else ONNX Runtime where installed (docs/settings.md).
-    int8_engine: Literal["auto", "onnxruntime", "torch"] = "auto"
+    int8_engine: Int8Engine = Int8Engine.auto

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
+from pantau.classify.settings import Int8Engine
 from pantau.cli.common import DATASETS_HELP, console, datasets_or_default, handled, settings
 
 app = typer.Typer(
@@ -131,14 +131,6 @@ def evaluate(
         write_card(target, info)
         share_folder(target)  # a re-made int8 record is written owner-only by safetensors
         _print_evaluation(info)
-
-
-class Int8Engine(StrEnum):
-    """``classify.int8_engine``'s values: a wrong one is refused before the model loads."""
-
-    auto = "auto"
-    onnxruntime = "onnxruntime"
-    torch = "torch"
 
 
 @app.command("predict")
