@@ -214,12 +214,26 @@ class Classifier:
         self.quantized = quantize
         # What runs the model: torch, or for int8 models ONNX Runtime (`.onnx_engine`).
         self.engine = engine
-        self.model = model
+        # ONNX Runtime's sessions hold the weights: a torch copy would only take memory.
+        self._model: torch.nn.Module | None = None if self.onnx is not None else model
         self.version = model_version(model_dir)
         from pantau.classify.preprocess import TextPreparer, load
 
         # The model's own text preparation (cue masking) as recorded at training.
         self.prepare = TextPreparer(load(model_dir))
+
+    @property
+    def model(self) -> torch.nn.Module:
+        """The torch model that classifies; a model run by ONNX Runtime keeps none."""
+        if self._model is None:
+            raise ModelError(
+                f"{self.model_dir}: this classifier runs in ONNX Runtime and keeps no torch model"
+            )
+        return self._model
+
+    @model.setter
+    def model(self, model: torch.nn.Module) -> None:
+        self._model = model
 
     def probabilities(
         self, texts: Sequence[str], *, prepare: Callable[[Sequence[str]], list[str]] | None = None

@@ -154,6 +154,10 @@ def test_onnx_int8_classifier_agrees_with_torch_int8(calibrated: Path) -> None:
     torch_int8 = Classifier(calibrated, quantize=True, threads=1, int8_engine="torch")
     fp32 = Classifier(calibrated, quantize=False, threads=1)
     assert ort_int8.onnx is not None and torch_int8.onnx is None
+    # The sessions hold the weights; no torch copy is kept beside them.
+    assert ort_int8._model is None and isinstance(torch_int8.model, torch.nn.Module)
+    with pytest.raises(ModelError, match="runs in ONNX Runtime and keeps no torch model"):
+        ort_int8.model  # noqa: B018
     got, expected = ort_int8.probabilities(texts), torch_int8.probabilities(texts)
     assert got.shape == (len(texts), len(ort_int8.labels))
     np.testing.assert_allclose(got, expected, atol=1e-5)
