@@ -179,6 +179,21 @@ def test_two_reviewers_work_a_flag_to_confirmed(
             assert page.locator("table.queue tr.late").count() >= 1
             assert "TERLAMBAT" in table and "SEGERA" in table
             page.screenshot(path=str(shots / "review-queue.png"), full_page=False)
+            # At 1024 px every column shows, "Buka" included; narrower, the table scrolls in its
+            # own box and the page keeps the window's width.
+            width_js = (
+                "[document.documentElement.scrollWidth, document.querySelector('.table-scroll')"
+                ".scrollWidth, document.querySelector('.table-scroll').clientWidth]"
+            )
+            page.set_viewport_size({"width": 1024, "height": 900})
+            page_width, table_width, box_width = page.evaluate(width_js)
+            assert page_width == 1024 and table_width <= box_width, (table_width, box_width)
+            opener = page.locator(f"table.queue a[href='{flag_path}']").bounding_box()
+            assert opener is not None and opener["x"] + opener["width"] <= 1024
+            page.set_viewport_size({"width": 700, "height": 900})
+            page_width, table_width, box_width = page.evaluate(width_js)
+            assert page_width == 700 and table_width > box_width
+            page.set_viewport_size({"width": 1280, "height": 900})
 
             # Rina asks the civil servant first, records the reply, then confirms.
             page.click(f"a[href='{flag_path}']")

@@ -265,6 +265,16 @@ def test_queue_page_filters_marks_and_pages(world: World, monkeypatch: pytest.Mo
     next_link = page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
     second = client.get(next_link.replace("&amp;", "&")).text
     assert "@siti_asn" in second and "@telat_asn" not in second
+    # Deadline and detection time in the configured zone, date and time on two lines.
+    with session_scope(engine) as s:
+        siti = s.get(Flag, _flag_id)
+        assert siti is not None
+        deadline = siti.deadline_at.astimezone(get_settings().tz)
+    stamp = (
+        f'<span class="nowrap">{deadline:%Y-%m-%d}</span> '
+        f'<span class="nowrap">{deadline:%H:%M:%S} WIB</span>'
+    )
+    assert stamp in second
     assert "Halaman pertama" in second
     likes = client.get("/queue?act=LIKE").text
     assert "@telat_asn" in likes and "@segera_asn" not in likes

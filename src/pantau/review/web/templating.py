@@ -28,6 +28,7 @@ from pantau.review.web.security import (
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CSRF_COOKIE_MAX_AGE = 12 * 3600
+TIME_PARTS = {"all": "%Y-%m-%d %H:%M:%S %Z", "date": "%Y-%m-%d", "time": "%H:%M:%S %Z"}
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -39,10 +40,12 @@ def make_environment(settings: Settings) -> Environment:
     )
     zone = settings.tz
 
-    def local_time(value: datetime | None) -> str:
+    def local_time(value: datetime | None, part: str = "all") -> str:
+        """``value`` in the configured zone: date, time and zone, or only the ``date`` or the
+        ``time`` (with the zone) where a narrow column shows them on two lines."""
         if value is None:
             return "-"
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+        return value.astimezone(zone).strftime(TIME_PARTS[part])
 
     env.filters["local_time"] = local_time
     env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
